@@ -1,0 +1,86 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+
+	parleyhttp "github.com/parley-cc/parley/backend/http"
+	"github.com/parley-cc/parley/backend/parley"
+	"github.com/parley-cc/parley/backend/routing"
+	"github.com/parley-cc/parley/backend/sqlite"
+	"github.com/parley-cc/parley/backend/ws"
+)
+
+// routingParts are the router and what runs beside it.
+type routingParts struct {
+	router   *routing.Router
+	pub      *routing.BufferedPublisher
+	recorder *routing.StoreRecorder
+	hub      *ws.Hub
+	store    *sqlite.RoutingStore
+}
+
+// newRouting builds the router from the stored configuration.
+func newRouting(ctx context.Context, db *sqlite.DB, svc parleyhttp.Services, logger *slog.Logger) (*routingParts, error) {
+	cfg, err := routing.LoadConfig(ctx, svc.Queues, svc.RoutingProfiles, svc.AgentStatuses)
+	if err != nil {
+		return nil, err
+	}
+	cfg.NewID = sqlite.NewUUID
+	p := &routingParts{store: sqlite.NewRoutingStore(db)}
+	p.pub = routing.NewBufferedPublisher(8192)
+	p.recorder = routing.NewStoreRecorder(contactRecords{p.store}, sqlite.NewCTRService(db), sqlite.NewAgentEventService(db), 4096)
+	p.recorder.OnError = func(err error) { logger.Error("persist routing record", slog.Any("err", err)) }
+	cfg.Publisher, cfg.Recorder = p.pub, p.recorder
+	if p.router, err = routing.New(cfg); err != nil {
+		return nil, fmt.Errorf("start router: %w", err)
+	}
+	p.router.HeartbeatInterval = 0
+	p.hub = ws.NewHub(p.store)
+	p.hub.Logger = logger
+	return p, nil
+}
+
+// restore gives the router back the contacts and agents of the previous run.
+func (p *routingParts) restore(ctx context.Context, ctrs parley.CTRService, logger *slog.Logger) error {
+	raw, err := p.store.FindOpenRoutingContacts(ctx)
+	if err != nil {
+		return err
+	}
+	in := routing.RestoreInput{CTRs: map[parley.ContactID]*parley.CTR{}}
+	for _, r := range raw {
+		var rec routing.ContactRecord
+		if err := json.Unmarshal(r, &rec); err != nil || rec.Contact == nil {
+			logger.Error("skip an unreadable routing record", slog.Any("err", err))
+			continue
+		}
+		in.Contacts = append(in.Contacts, rec)
+		if ctr, err := ctrs.FindCTR(ctx, rec.Contact.ID); err == nil {
+			in.CTRs[rec.Contact.ID] = ctr
+		}
+	}
+	if in.LastAgentEvents, err = p.store.FindLastAgentEvents(ctx); err != nil {
+		return err
+	}
+	rep, err := p.router.Restore(ctx, in)
+	if err != nil {
+		return fmt.Errorf("restore routing: %w", err)
+	}
+	if n := len(rep.Requeued) + len(rep.Closed); n > 0 {
+		logger.Info("restored routing", slog.Int("requeued", len(rep.Requeued)), slog.Int("closed", len(rep.Closed)))
+	}
+	return nil
+}
+
+// contactRecords stores the router's contact records as opaque JSON.
+type contactRecords struct{ store *sqlite.RoutingStore }
+
+func (c contactRecords) SaveContactRecord(ctx context.Context, r routing.ContactRecord) error {
+	data, err := json.Marshal(r)
+	if err != nil {
+		return err
+	}
+	return c.store.SaveRoutingContact(ctx, r.Contact.ID, r.Contact.State != parley.ContactCompleted, data)
+}

@@ -1,0 +1,139 @@
+package http
+
+import (
+	"net/http"
+
+	"github.com/parley-cc/parley/backend/api"
+	"github.com/parley-cc/parley/backend/parley"
+)
+
+// EventStream serves GET /v1/events (backend/ws). It returns an error, and writes nothing, when
+// the request cannot be served; after upgrading it returns nil.
+type EventStream interface {
+	ServeEvents(w http.ResponseWriter, r *http.Request) error
+}
+
+func (s *Server) agentRoutes() []route {
+	contact := func(verb, summary string, do func(*Server, *http.Request, parley.UserID, parley.ContactID) error) route {
+		return route{Method: "POST", Pattern: "/v1/agent/contacts/{id}/" + verb, Permission: parley.PermBasicAgentAccess, Tag: "agent",
+			Summary: summary, Statuses: []int{204, 401, 403, 404, 409},
+			Handler: func(w http.ResponseWriter, r *http.Request) error {
+				if err := do(s, r, sessionFrom(r.Context()).UserID, parley.ContactID(r.PathValue("id"))); err != nil {
+					return err
+				}
+				w.WriteHeader(http.StatusNoContent)
+				return nil
+			}}
+	}
+	return []route{
+		{Method: "GET", Pattern: "/v1/events", Tag: "events", QueryToken: true,
+			Summary: "The event stream (websocket): contact and agent events after ?after=SEQ, then live. Browsers may pass the token as ?access_token=.",
+			Query: []queryParam{
+				{"after", "integer", "replay the stored events with a greater sequence number first"},
+				{"access_token", "string", "the session token, for clients that cannot set headers on a websocket"},
+			},
+			Response: api.Event{}, Statuses: []int{101, 400, 401}, Handler: s.events},
+		{Method: "POST", Pattern: "/v1/agent/session", Permission: parley.PermBasicAgentAccess, Tag: "agent",
+			Summary: "Go online in the CCP: log in to routing (status Offline); idempotent", Response: api.LiveAgent{},
+			Statuses: []int{200, 400, 401, 403}, Handler: s.startAgentSession},
+		{Method: "DELETE", Pattern: "/v1/agent/session", Permission: parley.PermBasicAgentAccess, Tag: "agent",
+			Summary: "Log out of routing", Statuses: []int{204, 401, 403, 404, 409}, Handler: s.endAgentSession},
+		{Method: "GET", Pattern: "/v1/agent", Permission: parley.PermBasicAgentAccess, Tag: "agent",
+			Summary: "The signed-in agent's routing state and contacts", Response: api.LiveAgent{},
+			Statuses: []int{200, 401, 403, 404}, Handler: s.liveAgentSelf},
+		{Method: "PUT", Pattern: "/v1/agent/status", Permission: parley.PermBasicAgentAccess, Tag: "agent",
+			Summary: "Choose a status (on a contact, Offline and custom statuses become the next status)", Request: api.SetStatusRequest{},
+			Response: api.LiveAgent{}, Statuses: []int{200, 400, 401, 403, 404}, Handler: s.setOwnStatus},
+		contact("accept", "Accept an offered contact", func(s *Server, r *http.Request, a parley.UserID, id parley.ContactID) error {
+			return s.svc.Agents.AcceptContact(r.Context(), a, id)
+		}),
+		contact("reject", "Reject an offered contact (it returns to its queue; the agent is Missed)", func(s *Server, r *http.Request, a parley.UserID, id parley.ContactID) error {
+			return s.svc.Agents.RejectContact(r.Context(), a, id)
+		}),
+		contact("clear", "End after-contact work", func(s *Server, r *http.Request, a parley.UserID, id parley.ContactID) error {
+			return s.svc.Agents.ClearContact(r.Context(), a, id)
+		}),
+		{Method: "GET", Pattern: "/v1/agents", Permission: parley.PermAccessMetrics, Tag: "supervisor",
+			Summary: "Logged-in agents with their status and contacts", Response: api.List[api.LiveAgent]{},
+			Statuses: []int{200, 401, 403}, Handler: s.liveAgents},
+		{Method: "PUT", Pattern: "/v1/agents/{id}/status", Permission: parley.PermUsersEdit, Tag: "supervisor",
+			Summary: "Set an agent's status (e.g. force Offline)", Request: api.SetStatusRequest{}, Response: api.LiveAgent{},
+			Statuses: []int{200, 400, 401, 403, 404}, Handler: s.setAgentStatus},
+	}
+}
+
+func (s *Server) events(w http.ResponseWriter, r *http.Request) error {
+	if s.svc.Events == nil {
+		return parley.Errorf(parley.EUnavailable, "the event stream is not running")
+	}
+	return s.svc.Events.ServeEvents(w, r)
+}
+
+func writeLiveAgent(w http.ResponseWriter, status int, a *parley.LiveAgent) error {
+	out, err := convert[api.LiveAgent](a)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, status, out)
+	return nil
+}
+
+func (s *Server) startAgentSession(w http.ResponseWriter, r *http.Request) error {
+	a, err := s.svc.Agents.StartAgentSession(r.Context(), sessionFrom(r.Context()).User)
+	if err != nil {
+		return err
+	}
+	return writeLiveAgent(w, http.StatusOK, a)
+}
+
+func (s *Server) endAgentSession(w http.ResponseWriter, r *http.Request) error {
+	if err := s.svc.Agents.EndAgentSession(r.Context(), sessionFrom(r.Context()).UserID); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+func (s *Server) liveAgentSelf(w http.ResponseWriter, r *http.Request) error {
+	a, err := s.svc.Agents.FindLiveAgent(r.Context(), sessionFrom(r.Context()).UserID)
+	if err != nil {
+		return err
+	}
+	return writeLiveAgent(w, http.StatusOK, a)
+}
+
+func (s *Server) liveAgents(w http.ResponseWriter, r *http.Request) error {
+	as, err := s.svc.Agents.FindLiveAgents(r.Context())
+	if err != nil {
+		return err
+	}
+	items, err := convertAll[api.LiveAgent](as)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, api.List[api.LiveAgent]{Items: items})
+	return nil
+}
+
+func (s *Server) setOwnStatus(w http.ResponseWriter, r *http.Request) error {
+	return s.setStatus(w, r, sessionFrom(r.Context()).UserID)
+}
+
+func (s *Server) setAgentStatus(w http.ResponseWriter, r *http.Request) error {
+	return s.setStatus(w, r, parley.UserID(r.PathValue("id")))
+}
+
+func (s *Server) setStatus(w http.ResponseWriter, r *http.Request, agent parley.UserID) error {
+	in, err := decodeBody[api.SetStatusRequest](r)
+	if err != nil {
+		return err
+	}
+	if in.StatusID == "" {
+		return parley.Invalidf("statusId", "is required: the ID of an agent status (GET /v1/agent-statuses)")
+	}
+	a, err := s.svc.Agents.SetAgentStatus(r.Context(), agent, parley.AgentStatusID(in.StatusID))
+	if err != nil {
+		return err
+	}
+	return writeLiveAgent(w, http.StatusOK, a)
+}
