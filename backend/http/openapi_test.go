@@ -113,10 +113,10 @@ type request struct {
 type fixtures struct {
 	w              *world
 	routingProfile string
-	n        int
-	valid    map[string]func() map[string]any // collection path -> a valid new entity
-	inUse    map[string]func() string         // collection path -> ID of an entity something refers to
-	conflict map[string]string                // collection path -> the unique field
+	n              int
+	valid          map[string]func() map[string]any // collection path -> a valid new entity
+	inUse          map[string]func() string         // collection path -> ID of an entity something refers to
+	conflict       map[string]string                // collection path -> the unique field
 }
 
 func newFixtures(w *world) *fixtures {
