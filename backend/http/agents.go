@@ -70,12 +70,7 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) error {
 }
 
 func writeLiveAgent(w http.ResponseWriter, status int, a *parley.LiveAgent) error {
-	out, err := convert[api.LiveAgent](a)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, status, out)
-	return nil
+	return writeWire[api.LiveAgent](w, status, a)
 }
 
 func (s *Server) startAgentSession(w http.ResponseWriter, r *http.Request) error {
@@ -107,12 +102,7 @@ func (s *Server) liveAgents(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	items, err := convertAll[api.LiveAgent](as)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, api.List[api.LiveAgent]{Items: items})
-	return nil
+	return writeWireList[api.LiveAgent](w, as)
 }
 
 func (s *Server) setOwnStatus(w http.ResponseWriter, r *http.Request) error {

@@ -54,12 +54,7 @@ func (s *Server) publishFlow(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	out, err := convert[api.FlowVersion](v)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, out)
-	return nil
+	return writeWire[api.FlowVersion](w, http.StatusOK, v)
 }
 
 func (s *Server) flowVersions(w http.ResponseWriter, r *http.Request) error {
@@ -67,12 +62,7 @@ func (s *Server) flowVersions(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	items, err := convertAll[api.FlowVersion](vs)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, api.List[api.FlowVersion]{Items: items})
-	return nil
+	return writeWireList[api.FlowVersion](w, vs)
 }
 
 func (s *Server) flowVersion(w http.ResponseWriter, r *http.Request) error {
@@ -84,12 +74,7 @@ func (s *Server) flowVersion(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	out, err := convert[api.FlowVersion](v)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, out)
-	return nil
+	return writeWire[api.FlowVersion](w, http.StatusOK, v)
 }
 
 func (s *Server) rollbackFlow(w http.ResponseWriter, r *http.Request) error {
@@ -104,10 +89,5 @@ func (s *Server) rollbackFlow(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	out, err := convert[api.Flow](f)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, out)
-	return nil
+	return writeWire[api.Flow](w, http.StatusOK, f)
 }
