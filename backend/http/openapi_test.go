@@ -295,6 +295,10 @@ func (f *fixtures) inACW(c *api.Client, agent string) string {
 	return id
 }
 
+// extraScenarios lets other test files of this package produce the statuses of their routes:
+// key "METHOD /pattern STATUS". They register in init().
+var extraScenarios = map[string]func(f *fixtures) request{}
+
 var itemPath = regexp.MustCompile(`^(/v1/[a-z-]+)/\{id\}$`)
 
 func (f *fixtures) scenario(method, path string, status int) (request, bool) {
@@ -308,6 +312,9 @@ func (f *fixtures) scenario(method, path string, status int) (request, bool) {
 		return id
 	}
 	key := fmt.Sprintf("%s %s %d", method, path, status)
+	if sc, ok := extraScenarios[key]; ok {
+		return sc(f), true
+	}
 	switch key {
 	case "GET /v1/events 101":
 		return request{client: w.admin, path: path}, true
