@@ -41,6 +41,9 @@ func (s *Server) agentRoutes() []route {
 		{Method: "GET", Pattern: "/v1/agent", Permission: parley.PermBasicAgentAccess, Tag: "agent",
 			Summary: "The signed-in agent's routing state and contacts", Response: api.LiveAgent{},
 			Statuses: []int{200, 401, 403, 404}, Handler: s.liveAgentSelf},
+		{Method: "GET", Pattern: "/v1/agent/statuses", Permission: parley.PermBasicAgentAccess, Tag: "agent",
+			Summary: "The statuses an agent may choose, enabled ones in display order", Response: api.List[api.AgentStatus]{},
+			Statuses: []int{200, 401, 403}, Handler: s.agentStatuses},
 		{Method: "PUT", Pattern: "/v1/agent/status", Permission: parley.PermBasicAgentAccess, Tag: "agent",
 			Summary: "Choose a status (on a contact, Offline and custom statuses become the next status)", Request: api.SetStatusRequest{},
 			Response: api.LiveAgent{}, Statuses: []int{200, 400, 401, 403, 404}, Handler: s.setOwnStatus},
@@ -126,4 +129,18 @@ func (s *Server) setStatus(w http.ResponseWriter, r *http.Request, agent parley.
 		return err
 	}
 	return writeLiveAgent(w, http.StatusOK, a)
+}
+
+func (s *Server) agentStatuses(w http.ResponseWriter, r *http.Request) error {
+	all, err := s.svc.AgentStatuses.FindAgentStatuses(r.Context())
+	if err != nil {
+		return err
+	}
+	var enabled []*parley.AgentStatus
+	for _, st := range all {
+		if st.Enabled {
+			enabled = append(enabled, st)
+		}
+	}
+	return writeWireList[api.AgentStatus](w, enabled)
 }

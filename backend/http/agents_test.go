@@ -68,6 +68,11 @@ func TestAgentDayOverTheAPI(t *testing.T) {
 		change.Agent.Previous.Status.Type != "OFFLINE" || change.Seq != login.Seq+1 {
 		t.Fatalf("second event = %+v, want STATE_CHANGE Offline -> Available", change)
 	}
+	var statuses api.List[api.AgentStatus]
+	w.must(c, "GET", "/v1/agent/statuses", nil, &statuses)
+	if len(statuses.Items) != 2 || statuses.Items[0].Type != "ROUTABLE" || statuses.Items[1].Type != "OFFLINE" {
+		t.Fatalf("agent statuses = %+v, want Available then Offline", statuses.Items)
+	}
 	var m api.RealtimeMetrics
 	w.must(w.admin, "GET", "/v1/metrics/current", nil, &m)
 	var online, available int

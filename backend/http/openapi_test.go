@@ -366,6 +366,8 @@ func (f *fixtures) scenario(method, path string, status int) (request, bool) {
 	case "POST /v1/agent/contacts/{id}/clear 409": // still ringing, not in after-contact work
 		c, id := f.liveAgent(true)
 		return request{client: c, path: fill(path, f.offer(id))}, true
+	case "GET /v1/agent/statuses 200":
+		return request{client: w.agent, path: path}, true
 	case "GET /v1/agents 200", "GET /v1/metrics/current 200":
 		f.liveAgent(true)
 		return request{client: w.admin, path: path}, true
