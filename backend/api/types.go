@@ -279,3 +279,99 @@ type Health struct {
 type FlowRollbackRequest struct {
 	Version int `json:"version"`
 }
+
+// Endpoint is an address of a contact's party.
+type Endpoint struct {
+	Type    string `json:"type"` // TELEPHONE_NUMBER, SIP_URI, CHAT_PARTICIPANT, AGENT, QUEUE, API
+	Address string `json:"address"`
+}
+
+// Contact is one customer interaction on one channel.
+type Contact struct {
+	ID                string            `json:"id"`
+	InitialContactID  string            `json:"initialContactId,omitempty"`
+	PreviousContactID string            `json:"previousContactId,omitempty"`
+	NextContactID     string            `json:"nextContactId,omitempty"`
+	Channel           string            `json:"channel"`
+	InitiationMethod  string            `json:"initiationMethod"`
+	State             string            `json:"state"`
+	Name              string            `json:"name,omitempty"`
+	Description       string            `json:"description,omitempty"`
+	QueueID           string            `json:"queueId,omitempty"`
+	AgentID           string            `json:"agentId,omitempty"`
+	CustomerEndpoint  *Endpoint         `json:"customerEndpoint,omitempty"`
+	SystemEndpoint    *Endpoint         `json:"systemEndpoint,omitempty"`
+	Attributes        map[string]string `json:"attributes,omitempty"`
+	InitiatedAt       time.Time         `json:"initiatedAt"`
+	ScheduledAt       *time.Time        `json:"scheduledAt,omitempty"`
+	DisconnectedAt    *time.Time        `json:"disconnectedAt,omitempty"`
+	DisconnectReason  string            `json:"disconnectReason,omitempty"`
+	UpdatedAt         time.Time         `json:"updatedAt"`
+}
+
+// CTR is a contact trace record, after Amazon Connect's contact record data model.
+type CTR struct {
+	ContactID                  string            `json:"contactId"`
+	InitialContactID           string            `json:"initialContactId,omitempty"`
+	PreviousContactID          string            `json:"previousContactId,omitempty"`
+	NextContactID              string            `json:"nextContactId,omitempty"`
+	Channel                    string            `json:"channel"`
+	InitiationMethod           string            `json:"initiationMethod"`
+	InitiationTimestamp        time.Time         `json:"initiationTimestamp"`
+	ConnectedToSystemTimestamp *time.Time        `json:"connectedToSystemTimestamp,omitempty"`
+	Queue                      *CTRQueue         `json:"queue,omitempty"`
+	Agent                      *CTRAgent         `json:"agent,omitempty"`
+	CustomerEndpoint           *Endpoint         `json:"customerEndpoint,omitempty"`
+	SystemEndpoint             *Endpoint         `json:"systemEndpoint,omitempty"`
+	TransferredToEndpoint      *Endpoint         `json:"transferredToEndpoint,omitempty"`
+	DisconnectTimestamp        *time.Time        `json:"disconnectTimestamp,omitempty"`
+	DisconnectReason           string            `json:"disconnectReason,omitempty"`
+	Attributes                 map[string]string `json:"attributes,omitempty"`
+	Recording                  *CTRRecording     `json:"recording,omitempty"`
+	LastUpdateTimestamp        time.Time         `json:"lastUpdateTimestamp"`
+}
+
+// CTRQueue is the queue part of a CTR; durations in seconds.
+type CTRQueue struct {
+	ID               string     `json:"id"`
+	Name             string     `json:"name,omitempty"`
+	EnqueueTimestamp time.Time  `json:"enqueueTimestamp"`
+	DequeueTimestamp *time.Time `json:"dequeueTimestamp,omitempty"`
+	Duration         int        `json:"duration"`
+}
+
+// CTRAgent is the agent part of a CTR; durations in seconds.
+type CTRAgent struct {
+	ID                             string     `json:"id"`
+	Username                       string     `json:"username,omitempty"`
+	RoutingProfileID               string     `json:"routingProfileId,omitempty"`
+	RoutingProfileName             string     `json:"routingProfileName,omitempty"`
+	ConnectedToAgentTimestamp      *time.Time `json:"connectedToAgentTimestamp,omitempty"`
+	AgentInteractionDuration       int        `json:"agentInteractionDuration"`
+	NumberOfHolds                  int        `json:"numberOfHolds"`
+	CustomerHoldDuration           int        `json:"customerHoldDuration"`
+	LongestHoldDuration            int        `json:"longestHoldDuration"`
+	AfterContactWorkStartTimestamp *time.Time `json:"afterContactWorkStartTimestamp,omitempty"`
+	AfterContactWorkEndTimestamp   *time.Time `json:"afterContactWorkEndTimestamp,omitempty"`
+	AfterContactWorkDuration       int        `json:"afterContactWorkDuration"`
+}
+
+// CTRRecording points at a contact's recording.
+type CTRRecording struct {
+	Location string `json:"location"`
+	Status   string `json:"status"`
+	Type     string `json:"type"`
+}
+
+// FlowLogEntry is one executed flow action of a contact.
+type FlowLogEntry struct {
+	Seq       int64             `json:"seq"`
+	ContactID string            `json:"contactId"`
+	Time      time.Time         `json:"time"`
+	FlowID    string            `json:"flowId,omitempty"`
+	ActionID  string            `json:"actionId,omitempty"`
+	Type      string            `json:"type,omitempty"`
+	Params    map[string]string `json:"params,omitempty"`
+	Result    string            `json:"result,omitempty"`
+	Error     string            `json:"error,omitempty"`
+}

@@ -26,6 +26,9 @@ var wirePairs = []struct{ wire, domain any }{
 	{api.AuditEntry{}, parley.AuditEntry{}},
 	{api.ContactEvent{}, parley.ContactEvent{}},
 	{api.AgentEvent{}, parley.AgentEvent{}},
+	{api.Contact{}, parley.Contact{}},
+	{api.CTR{}, parley.CTR{}},
+	{api.FlowLogEntry{}, parley.FlowLogEntry{}},
 }
 
 // TestWireTypesMatchDomain checks what convert relies on: every field of a wire type has a

@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/parley-cc/parley/backend/api"
 	"github.com/parley-cc/parley/backend/parley"
@@ -249,6 +250,16 @@ func (f *fixtures) liveAgent(available bool) (*api.Client, string) {
 	return c, u.ID
 }
 
+// storedContact stores a task contact, as a channel would, and returns its ID.
+func (f *fixtures) storedContact() string {
+	c := &parley.Contact{Channel: parley.ChannelTask, InitiationMethod: parley.InitAPI, State: parley.ContactQueued,
+		Name: f.name("task"), InitiatedAt: time.Now()}
+	if err := f.w.svc.Contacts.CreateContact(context.Background(), c); err != nil {
+		f.w.t.Fatal(err)
+	}
+	return string(c.ID)
+}
+
 // analyst signs in a user with the QualityAnalyst profile only.
 func (f *fixtures) analyst() *api.Client {
 	name := f.name("analyst")
@@ -366,6 +377,23 @@ func (f *fixtures) scenario(method, path string, status int) (request, bool) {
 	case "POST /v1/agent/contacts/{id}/clear 409": // still ringing, not in after-contact work
 		c, id := f.liveAgent(true)
 		return request{client: c, path: fill(path, f.offer(id))}, true
+	case "GET /v1/contacts 200":
+		return request{client: w.admin, path: path + "?channel=CHAT&limit=10&since=2026-01-01T00:00:00Z"}, true
+	case "GET /v1/contacts 400":
+		return request{client: w.admin, path: path + "?channel=FAX"}, true
+	case "GET /v1/contacts/{id} 200":
+		return request{client: w.admin, path: fill(path, f.storedContact())}, true
+	case "GET /v1/contacts/{id}/record 200":
+		id := f.storedContact()
+		if err := w.svc.CTRs.SaveCTR(context.Background(), &parley.CTR{ContactID: parley.ContactID(id), Channel: parley.ChannelTask,
+			InitiationMethod: parley.InitAPI, InitiationTimestamp: time.Now()}); err != nil {
+			w.t.Fatal(err)
+		}
+		return request{client: w.admin, path: fill(path, id)}, true
+	case "GET /v1/contacts/{id} 404", "GET /v1/contacts/{id}/record 404":
+		return request{client: w.admin, path: fill(path, "no-such-contact")}, true
+	case "GET /v1/contacts/{id}/flow-logs 200":
+		return request{client: w.admin, path: fill(path, f.storedContact())}, true
 	case "GET /v1/agent/statuses 200":
 		return request{client: w.agent, path: path}, true
 	case "GET /v1/agents 200", "GET /v1/metrics/current 200":

@@ -58,6 +58,7 @@ func (s *Server) routeTable() []route {
 	rs = append(rs, s.userRoutes()...)
 	rs = append(rs, s.agentRoutes()...)
 	rs = append(rs, s.metricsRoutes()...)
+	rs = append(rs, s.contactRoutes()...)
 	rs = append(rs, s.channelRoutes()...)
 	rs = append(rs, (&resource[api.SecurityProfile, parley.SecurityProfile, parley.SecurityProfileID]{
 		name: "security profile", path: "/v1/security-profiles", tag: "security",

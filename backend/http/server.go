@@ -30,6 +30,9 @@ type Services struct {
 	Realtime          parley.RealtimeMetricsService
 	Historical        parley.HistoricalMetricsService
 	Events            EventStream
+	Contacts          parley.ContactService
+	CTRs              parley.CTRService
+	FlowLogs          parley.FlowLogService
 }
 
 // Server is the REST API.

@@ -91,6 +91,7 @@ func newWorld(t *testing.T) *world {
 	svc.AgentStatuses = routing.SyncedAgentStatuses{AgentStatusService: svc.AgentStatuses, Router: w.router}
 	svc.Agents, svc.Realtime, svc.Events = w.router, w.router, hub
 	svc.Historical = &routing.HistoricalService{CTRs: sqlite.NewCTRService(db), Events: sqlite.NewAgentEventService(db)}
+	svc.Contacts, svc.CTRs, svc.FlowLogs = sqlite.NewContactService(db), sqlite.NewCTRService(db), sqlite.NewFlowLogService(db)
 	w.svc = svc
 
 	w.server = parleyhttp.NewServer(svc)

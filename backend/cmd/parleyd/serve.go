@@ -143,6 +143,9 @@ func services(db *sqlite.DB) parleyhttp.Services {
 		Prompts:           sqlite.NewPromptService(db),
 		ExternalFunctions: sqlite.NewExternalFunctionService(db),
 		Audit:             sqlite.NewAuditService(db),
+		Contacts:          sqlite.NewContactService(db),
+		CTRs:              sqlite.NewCTRService(db),
+		FlowLogs:          sqlite.NewFlowLogService(db),
 	}
 }
 
