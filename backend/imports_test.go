@@ -26,6 +26,7 @@ var allowed = map[string][]string{
 	"backend/flow/...":    {"backend/parley", "backend/flow/..."},
 	"backend/routing/...": {"backend/parley", "backend/routing/..."},
 	"backend/extfunc":     {"backend/parley", "backend/flow"},
+	"backend/flowenv":     {"backend/parley", "backend/flow", "backend/routing"},
 	"backend/sqlite":      {"backend/parley", "backend/password"},
 	"backend/http":        {"backend/parley", "backend/api"},
 	"backend/ws":          {"backend/parley", "backend/api"},

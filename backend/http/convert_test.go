@@ -29,6 +29,9 @@ var wirePairs = []struct{ wire, domain any }{
 	{api.Contact{}, parley.Contact{}},
 	{api.CTR{}, parley.CTR{}},
 	{api.FlowLogEntry{}, parley.FlowLogEntry{}},
+	{api.Task{}, parley.Task{}},
+	{api.StartTaskRequest{}, parley.StartTaskRequest{}},
+	{api.TaskReference{}, parley.TaskReference{}},
 }
 
 // TestWireTypesMatchDomain checks what convert relies on: every field of a wire type has a

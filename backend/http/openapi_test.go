@@ -461,7 +461,7 @@ func (f *fixtures) scenario(method, path string, status int) (request, bool) {
 	case 401:
 		return request{client: w.client(), path: fill(path, "x")}, true
 	case 403:
-		if path == "/v1/agent" || strings.HasPrefix(path, "/v1/agent/") { // agents may; a quality analyst may not
+		if path == "/v1/agent" || strings.HasPrefix(path, "/v1/agent/") || strings.HasPrefix(path, "/v1/tasks") { // agents may; a quality analyst may not
 			return request{client: f.analyst(), path: fill(path, "x"), body: map[string]any{}}, true
 		}
 		return request{client: w.agent, path: fill(path, "x"), body: map[string]any{}}, true

@@ -33,6 +33,7 @@ type Services struct {
 	Contacts          parley.ContactService
 	CTRs              parley.CTRService
 	FlowLogs          parley.FlowLogService
+	Tasks             parley.TaskService // optional: no task routes without it
 }
 
 // Server is the REST API.

@@ -12,11 +12,13 @@ import (
 	"testing"
 
 	"github.com/parley-cc/parley/backend/api"
+	"github.com/parley-cc/parley/backend/flowenv"
 	parleyhttp "github.com/parley-cc/parley/backend/http"
 	"github.com/parley-cc/parley/backend/parley"
 	"github.com/parley-cc/parley/backend/password"
 	"github.com/parley-cc/parley/backend/routing"
 	"github.com/parley-cc/parley/backend/sqlite"
+	"github.com/parley-cc/parley/backend/task"
 	"github.com/parley-cc/parley/backend/ws"
 )
 
@@ -76,22 +78,27 @@ func newWorld(t *testing.T) *world {
 		t.Fatal(err)
 	}
 	pub := routing.NewBufferedPublisher(4096)
-	cfg.Publisher = pub
+	inbox := task.NewInbox()
+	cfg.Publisher = routing.Publishers{pub, inbox}
 	if w.router, err = routing.New(cfg); err != nil {
 		t.Fatal(err)
 	}
 	hub := ws.NewHub(sqlite.NewRoutingStore(db))
 	runCtx, stop := context.WithCancel(ctx)
-	done := make(chan struct{}, 2)
+	svc.Contacts, svc.CTRs, svc.FlowLogs = sqlite.NewContactService(db), sqlite.NewCTRService(db), sqlite.NewFlowLogService(db)
+	env := flowenv.New(flowenv.Services{Queues: svc.Queues, Users: svc.Users, Hours: svc.Hours, Flows: svc.Flows, Prompts: svc.Prompts, Realtime: w.router, Changes: db})
+	tasks := task.New(w.router, svc.Contacts, task.StoreFlowSource{Flows: svc.Flows}, env, inbox)
+	svc.Tasks = tasks
+	done := make(chan struct{}, 3)
 	go func() { w.router.Run(runCtx); done <- struct{}{} }()
 	go func() { hub.Run(runCtx, pub.Events(), pub.TakeOverflow); done <- struct{}{} }()
-	t.Cleanup(func() { stop(); <-done; <-done })
+	go func() { tasks.Run(runCtx); done <- struct{}{} }()
+	t.Cleanup(func() { stop(); <-done; <-done; <-done })
 	svc.Queues = routing.SyncedQueues{QueueService: svc.Queues, Router: w.router}
 	svc.RoutingProfiles = routing.SyncedRoutingProfiles{RoutingProfileService: svc.RoutingProfiles, Router: w.router}
 	svc.AgentStatuses = routing.SyncedAgentStatuses{AgentStatusService: svc.AgentStatuses, Router: w.router}
 	svc.Agents, svc.Realtime, svc.Events = w.router, w.router, hub
 	svc.Historical = &routing.HistoricalService{CTRs: sqlite.NewCTRService(db), Events: sqlite.NewAgentEventService(db)}
-	svc.Contacts, svc.CTRs, svc.FlowLogs = sqlite.NewContactService(db), sqlite.NewCTRService(db), sqlite.NewFlowLogService(db)
 	w.svc = svc
 
 	w.server = parleyhttp.NewServer(svc)

@@ -85,3 +85,9 @@ func SessionFromContext(ctx context.Context) *Session {
 	s, _ := ctx.Value(sessionKey{}).(*Session)
 	return s
 }
+
+// ConfigVersioner tells caches of the configuration when it changed: the version moves on after
+// every committed change (the store's writes of configuration entities).
+type ConfigVersioner interface {
+	ConfigVersion() uint64
+}

@@ -448,3 +448,23 @@ func TestRealtimeMetrics(t *testing.T) {
 		t.Errorf("channel VOICE: %+v", got)
 	}
 }
+
+// A contact whose stored record already says it ended, while its contact record (written after
+// it) does not, completes with its own end, not SYSTEM_SHUTDOWN.
+func TestRestoreKeepsAnEndTheRecordKnows(t *testing.T) {
+	f := newFixture(t, queues("q"), voiceProfile("p", 0, rq("q", parley.ChannelVoice, 1, 0)))
+	f.login(0, "a", "p", true)
+	f.enqueue(1, "call", parley.ChannelVoice, "q")
+	f.answer(2, "a", "call")
+	connected := f.rec.Contacts()["call"] // the contact record as it was while connected
+	f.ok(f.e.Disconnect(at(30), "call", parley.DisconnectCustomer))
+	ended, _ := f.rec.CTR("call")
+
+	g := newFixture(t, queues("q"), voiceProfile("p", 0, rq("q", parley.ChannelVoice, 1, 0)))
+	_, err := g.e.Restore(at(100), RestoreInput{Contacts: []ContactRecord{connected}, CTRs: map[parley.ContactID]*parley.CTR{"call": ended}})
+	g.ok(err)
+	r, final := g.rec.CTR("call")
+	if !final || r.DisconnectReason != parley.DisconnectCustomer || !r.DisconnectTimestamp.Equal(at(30)) {
+		t.Fatalf("restored record: final=%v reason=%s at %v; want CUSTOMER_DISCONNECT at %v", final, r.DisconnectReason, r.DisconnectTimestamp, at(30))
+	}
+}

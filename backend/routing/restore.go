@@ -132,7 +132,14 @@ func (e *Engine) requeueRestored(c *contactRec, q *queueState, enqueuedAt time.T
 }
 
 func (e *Engine) closeRestored(c *contactRec) {
-	if c.c.State == parley.ContactEnded {
+	// A contact that had ended before the restart completes as it ended. Its stored record can
+	// know of the end before its contact record does (they are written one after the other),
+	// so either says so.
+	if c.c.State == parley.ContactEnded || c.ctr.DisconnectTimestamp != nil {
+		if c.c.DisconnectedAt == nil {
+			c.c.DisconnectedAt, c.c.DisconnectReason = c.ctr.DisconnectTimestamp, c.ctr.DisconnectReason
+		}
+		c.c.State = parley.ContactEnded
 		e.complete(c)
 		return
 	}

@@ -270,3 +270,13 @@ func (s *StoreRecorder) Run(ctx context.Context) error {
 		}
 	}
 }
+
+// Publishers fans events out to several publishers, in order. Each must not block.
+type Publishers []Publisher
+
+// Publish implements Publisher.
+func (ps Publishers) Publish(ev parley.RoutingEvent) {
+	for _, p := range ps {
+		p.Publish(ev)
+	}
+}

@@ -146,6 +146,7 @@ func rawOrNull(m json.RawMessage) any {
 // audit writes the entry for a change of a configuration entity, in the change's transaction,
 // by the context's actor. before and after are the entity (marshalled to JSON) or nil.
 func audit(ctx context.Context, tx *Tx, action parley.AuditAction, k kind, id any, name string, before, after any) error {
+	tx.configChanged = true
 	a := parley.ActorFromContext(ctx)
 	e := &parley.AuditEntry{
 		Time:          tx.now,

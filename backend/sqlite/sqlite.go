@@ -18,6 +18,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	_ "github.com/mattn/go-sqlite3" // registers the "sqlite3" driver
@@ -36,6 +37,8 @@ const DefaultBusyTimeout = 5 * time.Second
 type DB struct {
 	db   *sql.DB
 	path string
+
+	configVersion atomic.Uint64
 
 	// migrations holds the migration files (migrations/NNNN_name.sql); tests replace it.
 	migrations fs.FS
@@ -263,6 +266,9 @@ type Tx struct {
 	queryer
 	db  *DB
 	now time.Time
+	// configChanged is set by a write of configuration (every such write is audited); the
+	// DB's configuration version moves on when the transaction commits.
+	configChanged bool
 }
 
 // update runs fn in a write transaction and commits when fn returns nil.
@@ -285,14 +291,22 @@ func (db *DB) update(ctx context.Context, fn func(tx *Tx) error) (err error) {
 			panic(p)
 		}
 	}()
-	if err := fn(&Tx{queryer: stx, db: db, now: db.now()}); err != nil {
+	tx := &Tx{queryer: stx, db: db, now: db.now()}
+	if err := fn(tx); err != nil {
 		return err
 	}
 	if err := stx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}
+	if tx.configChanged {
+		db.configVersion.Add(1)
+	}
 	return nil
 }
+
+// ConfigVersion implements parley.ConfigVersioner: it moves on after every committed change of
+// configuration made through this DB, so caches of the configuration know when to reload.
+func (db *DB) ConfigVersion() uint64 { return db.configVersion.Load() }
 
 // view runs fn in a read transaction: a deferred BEGIN on one connection, so that several
 // queries see one snapshot while writers go on (WAL).

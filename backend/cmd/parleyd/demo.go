@@ -145,7 +145,10 @@ func seedDemo(ctx context.Context, svc parleyhttp.Services) error {
 		Description: "Greeting, a menu for Sales, Support and Billing, then the queue",
 		Content: strings.NewReplacer("{{SALES}}", string(queues["Sales"].ID), "{{SUPPORT}}", string(queues["Support"].ID),
 			"{{BILLING}}", string(queues["Billing"].ID)).Replace(demoInboundFlow)}
-	for _, f := range []*parley.Flow{queueFlow, inbound} {
+	taskFlow := &parley.Flow{Name: DefaultTaskFlowName, Type: parley.FlowContact,
+		Description: "Tasks without a flow or queue of their own go to Support",
+		Content:     strings.ReplaceAll(demoTaskFlow, "{{SUPPORT}}", string(queues["Support"].ID))}
+	for _, f := range []*parley.Flow{queueFlow, inbound, taskFlow} {
 		if err := svc.Flows.CreateFlow(ctx, f); err != nil {
 			return fmt.Errorf("demo flow %q: %w", f.Name, err)
 		}
@@ -215,5 +218,21 @@ const demoQueueFlow = `{
      "Transitions": {"NextAction": "pause", "Errors": [{"NextAction": "pause", "ErrorType": "NoMatchingError"}]}},
     {"Identifier": "pause", "Type": "Wait", "Parameters": {"TimeLimitSeconds": "30"},
      "Transitions": {"NextAction": "hold-message", "Errors": [{"NextAction": "hold-message", "ErrorType": "NoMatchingError"}]}}
+  ]
+}`
+
+// demoTaskFlow routes tasks to Support.
+const demoTaskFlow = `{
+  "Version": "2019-10-30",
+  "StartAction": "set-support",
+  "Metadata": {"name": "Default task flow"},
+  "Actions": [
+    {"Identifier": "set-support", "Type": "UpdateContactTargetQueue", "Parameters": {"QueueId": "{{SUPPORT}}"},
+     "Transitions": {"NextAction": "transfer", "Errors": [{"NextAction": "end", "ErrorType": "NoMatchingError"}]}},
+    {"Identifier": "transfer", "Type": "TransferContactToQueue", "Parameters": {},
+     "Transitions": {"NextAction": "end", "Errors": [
+       {"NextAction": "end", "ErrorType": "QueueAtCapacity"},
+       {"NextAction": "end", "ErrorType": "NoMatchingError"}]}},
+    {"Identifier": "end", "Type": "DisconnectParticipant", "Parameters": {}, "Transitions": {}}
   ]
 }`

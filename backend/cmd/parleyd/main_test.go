@@ -23,6 +23,10 @@ func TestMain(m *testing.M) {
 		main()
 		return
 	}
+	if os.Getenv("PARLEYD_TEST_SCENARIO") == "acw" {
+		runACWScenario()
+		return
+	}
 	os.Exit(m.Run())
 }
 

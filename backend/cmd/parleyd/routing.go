@@ -10,6 +10,7 @@ import (
 	"github.com/parley-cc/parley/backend/parley"
 	"github.com/parley-cc/parley/backend/routing"
 	"github.com/parley-cc/parley/backend/sqlite"
+	"github.com/parley-cc/parley/backend/task"
 	"github.com/parley-cc/parley/backend/ws"
 )
 
@@ -20,10 +21,12 @@ type routingParts struct {
 	recorder *routing.StoreRecorder
 	hub      *ws.Hub
 	store    *sqlite.RoutingStore
+	inbox    *task.Inbox // router events for the task channel
 }
 
 // newRouting builds the router from the stored configuration.
-func newRouting(ctx context.Context, db *sqlite.DB, svc parleyhttp.Services, logger *slog.Logger) (*routingParts, error) {
+// ctrs receives the contact trace records (partial and final).
+func newRouting(ctx context.Context, db *sqlite.DB, svc parleyhttp.Services, ctrs parley.CTRService, logger *slog.Logger) (*routingParts, error) {
 	cfg, err := routing.LoadConfig(ctx, svc.Queues, svc.RoutingProfiles, svc.AgentStatuses)
 	if err != nil {
 		return nil, err
@@ -31,9 +34,10 @@ func newRouting(ctx context.Context, db *sqlite.DB, svc parleyhttp.Services, log
 	cfg.NewID = sqlite.NewUUID
 	p := &routingParts{store: sqlite.NewRoutingStore(db)}
 	p.pub = routing.NewBufferedPublisher(8192)
-	p.recorder = routing.NewStoreRecorder(contactRecords{p.store}, sqlite.NewCTRService(db), sqlite.NewAgentEventService(db), 4096)
+	p.recorder = routing.NewStoreRecorder(contactRecords{p.store}, ctrs, sqlite.NewAgentEventService(db), 4096)
 	p.recorder.OnError = func(err error) { logger.Error("persist routing record", slog.Any("err", err)) }
-	cfg.Publisher, cfg.Recorder = p.pub, p.recorder
+	p.inbox = task.NewInbox()
+	cfg.Publisher, cfg.Recorder = routing.Publishers{p.pub, p.inbox}, p.recorder
 	if p.router, err = routing.New(cfg); err != nil {
 		return nil, fmt.Errorf("start router: %w", err)
 	}

@@ -14,9 +14,11 @@ import (
 	"time"
 
 	parleyhttp "github.com/parley-cc/parley/backend/http"
+	"github.com/parley-cc/parley/backend/flowenv"
 	"github.com/parley-cc/parley/backend/parley"
 	"github.com/parley-cc/parley/backend/routing"
 	"github.com/parley-cc/parley/backend/sqlite"
+	"github.com/parley-cc/parley/backend/task"
 	"golang.org/x/sync/errgroup"
 )
 
@@ -78,7 +80,7 @@ func serve(ctx context.Context, c common, httpAddr string, demo bool, sessionTTL
 		return err
 	}
 
-	rp, err := newRouting(ctx, db, svc, logger)
+	rp, err := newRouting(ctx, db, svc, svc.CTRs, logger)
 	if err != nil {
 		return err
 	}
@@ -89,6 +91,16 @@ func serve(ctx context.Context, c common, httpAddr string, demo bool, sessionTTL
 	svc.Realtime = rp.router
 	svc.Historical = &routing.HistoricalService{CTRs: sqlite.NewCTRService(db), Events: sqlite.NewAgentEventService(db)}
 	svc.Events = rp.hub
+	env := flowenv.New(flowenv.Services{Queues: svc.Queues, Users: svc.Users, Hours: svc.Hours, Flows: svc.Flows,
+		Prompts: svc.Prompts, Realtime: rp.router, Changes: db})
+	env.Logger = logger
+	tasks := task.New(rp.router, svc.Contacts, task.StoreFlowSource{Flows: svc.Flows}, env, rp.inbox)
+	tasks.Logger = logger
+	tasks.Functions = storedFunctions{svc: svc.ExternalFunctions, logger: logger}
+	if tasks.DefaultFlowID, err = defaultTaskFlow(ctx, svc); err != nil {
+		return err
+	}
+	svc.Tasks = tasks
 
 	ln, err := net.Listen("tcp", httpAddr)
 	if err != nil {
@@ -105,16 +117,17 @@ func serve(ctx context.Context, c common, httpAddr string, demo bool, sessionTTL
 	sinkCtx, stopSinks := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopSinks()
 	sinks, sinkCtx := errgroup.WithContext(sinkCtx)
-	sinks.Go(func() error { return rp.recorder.Run(sinkCtx) })
-	sinks.Go(func() error { return rp.hub.Run(sinkCtx, rp.pub.Events(), rp.pub.TakeOverflow) })
+	sinks.Go(func() error { return stopped(rp.recorder.Run(sinkCtx)) })
+	sinks.Go(func() error { return stopped(rp.hub.Run(sinkCtx, rp.pub.Events(), rp.pub.TakeOverflow)) })
 
 	front, frontCtx := errgroup.WithContext(ctx)
-	front.Go(func() error { return rp.router.Run(frontCtx) })
+	front.Go(func() error { return stopped(rp.router.Run(frontCtx)) })
 	if err := rp.restore(ctx, sqlite.NewCTRService(db), logger); err != nil {
 		stopSinks()
 		return errors.Join(err, front.Wait(), sinks.Wait())
 	}
-	front.Go(func() error { return api.Serve(frontCtx, ln) })
+	front.Go(func() error { return stopped(tasks.Run(frontCtx)) })
+	front.Go(func() error { return stopped(api.Serve(frontCtx, ln)) })
 
 	fmt.Fprintf(stdout, "Parley %s is running.\n  API:       http://%s/v1 (OpenAPI: docs/openapi.json)\n  Events:    ws://%s/v1/events\n  Data:      %s\n", version, ln.Addr(), ln.Addr(), c.dataDir)
 	if demo {
@@ -125,6 +138,14 @@ func serve(ctx context.Context, c common, httpAddr string, demo bool, sessionTTL
 	err = front.Wait()
 	stopSinks()
 	return errors.Join(err, sinks.Wait())
+}
+
+// stopped maps the error of a part that stopped because its context ended to nil.
+func stopped(err error) error {
+	if errors.Is(err, context.Canceled) {
+		return nil
+	}
+	return err
 }
 
 // services builds the domain services over the store.
