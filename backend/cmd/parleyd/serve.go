@@ -13,8 +13,8 @@ import (
 	"syscall"
 	"time"
 
-	parleyhttp "github.com/parley-cc/parley/backend/http"
 	"github.com/parley-cc/parley/backend/flowenv"
+	parleyhttp "github.com/parley-cc/parley/backend/http"
 	"github.com/parley-cc/parley/backend/parley"
 	"github.com/parley-cc/parley/backend/routing"
 	"github.com/parley-cc/parley/backend/sqlite"
