@@ -148,7 +148,26 @@ func TestAgentSeesOnlyOwnEvents(t *testing.T) {
 
 func TestHistoricalMetricsCSV(t *testing.T) {
 	w := newWorld(t)
-	req, _ := http.NewRequestWithContext(context.Background(), "GET", w.url+"/v1/metrics/history?start=2026-01-01T00:00:00Z&end=2026-01-02T00:00:00Z&format=csv", nil)
+	f := newFixtures(w)
+	start := time.Now().UTC().Add(-time.Minute)
+	c, agent := f.liveAgent(true)
+	id := f.inACW(c, agent)
+	w.must(c, "POST", "/v1/agent/contacts/"+id+"/clear", nil, nil)
+	// The recorder stores the final record from its own goroutine: wait for it.
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		var r api.CTR
+		st, _ := w.do(w.admin, "GET", "/v1/contacts/"+id+"/record", nil, &r)
+		if st == 200 && r.Agent != nil && r.Agent.AfterContactWorkEndTimestamp != nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the final record of %s was not stored", id)
+		}
+	}
+	end := time.Now().UTC().Add(time.Minute)
+	q := "/v1/metrics/history?start=" + start.Format(time.RFC3339) + "&end=" + end.Format(time.RFC3339) + "&groupBy=AGENT"
+	req, _ := http.NewRequestWithContext(context.Background(), "GET", w.url+q+"&format=csv", nil)
 	req.Header.Set("Authorization", "Bearer "+w.admin.Token)
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
@@ -159,8 +178,26 @@ func TestHistoricalMetricsCSV(t *testing.T) {
 	_, _ = io.Copy(buf, resp.Body)
 	lines := strings.Split(strings.TrimSpace(buf.String()), "\n")
 	if resp.StatusCode != 200 || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/csv") ||
-		!strings.HasPrefix(lines[0], "queueId,agentId,channel,contactsQueued") || !strings.Contains(lines[0], "serviceLevel600") {
+		!strings.HasPrefix(lines[0], "queueId,agentId,channel,contactsQueued,contactsHandled") || !strings.Contains(lines[0], "serviceLevel600") {
 		t.Fatalf("CSV: %d %s\n%s", resp.StatusCode, resp.Header.Get("Content-Type"), buf)
+	}
+	var row string
+	for _, l := range lines[1:] {
+		if strings.Contains(l, ","+agent+",") {
+			row = l
+		}
+	}
+	// queueId, agentId, channel, then contacts queued 1 and handled 1.
+	if !strings.HasPrefix(row, ","+agent+",,1,1,") {
+		t.Fatalf("agent row %q, want 1 contact queued and handled; CSV:\n%s", row, buf)
+	}
+	// The JSON form says the same.
+	var m api.HistoricalMetrics
+	w.must(w.admin, "GET", q, nil, &m)
+	for _, r := range m.Rows {
+		if r.AgentID == agent && (r.ContactsHandled != 1 || r.AvgHandleTime == nil) {
+			t.Fatalf("JSON row %+v", r)
+		}
 	}
 	if st, e := w.do(w.admin, "GET", "/v1/metrics/history?start=2026-01-01T00:00:00Z&end=2026-01-02T00:00:00Z&groupBy=TEAM", nil, nil); st != 400 || e.Field != "groupBy" {
 		t.Fatalf("bad groupBy: %d %+v", st, e)

@@ -80,6 +80,8 @@ func newWorld(t *testing.T) *world {
 	pub := routing.NewBufferedPublisher(4096)
 	inbox := task.NewInbox()
 	cfg.Publisher = routing.Publishers{pub, inbox}
+	recorder := routing.NewStoreRecorder(routing.StateStore{Store: sqlite.NewRoutingStore(db)}, sqlite.NewCTRService(db), sqlite.NewAgentEventService(db), 1024)
+	cfg.Recorder = recorder
 	if w.router, err = routing.New(cfg); err != nil {
 		t.Fatal(err)
 	}
@@ -89,11 +91,12 @@ func newWorld(t *testing.T) *world {
 	env := flowenv.New(flowenv.Services{Queues: svc.Queues, Users: svc.Users, Hours: svc.Hours, Flows: svc.Flows, Prompts: svc.Prompts, Realtime: w.router, Changes: db})
 	tasks := task.New(w.router, svc.Contacts, task.StoreFlowSource{Flows: svc.Flows}, env, inbox)
 	svc.Tasks = tasks
-	done := make(chan struct{}, 3)
+	done := make(chan struct{}, 4)
+	go func() { recorder.Run(runCtx); done <- struct{}{} }()
 	go func() { w.router.Run(runCtx); done <- struct{}{} }()
 	go func() { hub.Run(runCtx, pub.Events(), pub.TakeOverflow); done <- struct{}{} }()
 	go func() { tasks.Run(runCtx); done <- struct{}{} }()
-	t.Cleanup(func() { stop(); <-done; <-done; <-done })
+	t.Cleanup(func() { stop(); <-done; <-done; <-done; <-done })
 	svc.Queues = routing.SyncedQueues{QueueService: svc.Queues, Router: w.router}
 	svc.RoutingProfiles = routing.SyncedRoutingProfiles{RoutingProfileService: svc.RoutingProfiles, Router: w.router}
 	svc.AgentStatuses = routing.SyncedAgentStatuses{AgentStatusService: svc.AgentStatuses, Router: w.router}

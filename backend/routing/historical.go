@@ -2,11 +2,8 @@ package routing
 
 import (
 	"context"
-	"encoding/csv"
 	"fmt"
-	"io"
 	"sort"
-	"strconv"
 	"time"
 
 	"github.com/parley-cc/parley/backend/parley"
@@ -308,46 +305,6 @@ func classify(s *parley.AgentSnapshot) activity {
 		return actIdle
 	}
 	return actOffline
-}
-
-// WriteHistoricalCSV writes the rows of m as CSV with a header line. Averages without a
-// qualifying contact and undefined percentages are empty cells; durations are seconds.
-func WriteHistoricalCSV(w io.Writer, m *parley.HistoricalMetrics) error {
-	cw := csv.NewWriter(w)
-	head := []string{"queue_id", "agent_id", "channel", "contacts_queued", "contacts_handled", "contacts_abandoned",
-		"contacts_missed", "contacts_transferred_in", "contacts_transferred_out", "callback_attempts",
-		"avg_queue_answer_time", "avg_handle_time", "avg_interaction_time", "avg_hold_time", "avg_hold_time_all_contacts",
-		"avg_after_contact_work_time", "avg_abandon_time"}
-	for _, x := range parley.ServiceLevelThresholds {
-		head = append(head, fmt.Sprintf("service_level_%d", x))
-	}
-	head = append(head, "online_time", "on_contact_time", "idle_time", "non_productive_time", "error_time", "occupancy")
-	if err := cw.Write(head); err != nil {
-		return fmt.Errorf("write csv header: %w", err)
-	}
-	f := func(v *float64) string {
-		if v == nil {
-			return ""
-		}
-		return strconv.FormatFloat(*v, 'f', 2, 64)
-	}
-	d := func(x time.Duration) string { return strconv.FormatFloat(x.Seconds(), 'f', 0, 64) }
-	for _, r := range m.Rows {
-		rec := []string{string(r.QueueID), string(r.AgentID), string(r.Channel),
-			strconv.Itoa(r.ContactsQueued), strconv.Itoa(r.ContactsHandled), strconv.Itoa(r.ContactsAbandoned),
-			strconv.Itoa(r.ContactsMissed), strconv.Itoa(r.ContactsTransferredIn), strconv.Itoa(r.ContactsTransferredOut),
-			strconv.Itoa(r.CallbackAttempts), f(r.AvgQueueAnswerTime), f(r.AvgHandleTime), f(r.AvgInteractionTime),
-			f(r.AvgHoldTime), f(r.AvgHoldTimeAllContacts), f(r.AvgAfterContactWorkTime), f(r.AvgAbandonTime)}
-		for _, x := range parley.ServiceLevelThresholds {
-			rec = append(rec, f(r.ServiceLevel[x]))
-		}
-		rec = append(rec, d(r.OnlineTime), d(r.OnContactTime), d(r.IdleTime), d(r.NonProductiveTime), d(r.ErrorTime), f(r.Occupancy))
-		if err := cw.Write(rec); err != nil {
-			return fmt.Errorf("write csv row: %w", err)
-		}
-	}
-	cw.Flush()
-	return cw.Error()
 }
 
 // HistoricalService implements parley.HistoricalMetricsService over the stored CTRs and agent

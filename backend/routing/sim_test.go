@@ -1,10 +1,8 @@
 package routing
 
 import (
-	"bytes"
 	"math"
 	"strconv"
-	"strings"
 	"testing"
 	"time"
 
@@ -212,14 +210,6 @@ func TestSimulatedMorning(t *testing.T) {
 		t.Errorf("A in [0,600): handled %d online %v on contact %v", a.ContactsHandled, a.OnlineTime, a.OnContactTime)
 	}
 
-	var buf bytes.Buffer
-	if err := WriteHistoricalCSV(&buf, &parley.HistoricalMetrics{Rows: []parley.HistoricalRow{wantS}}); err != nil {
-		t.Fatal(err)
-	}
-	lines := strings.Split(strings.TrimSpace(buf.String()), "\n")
-	if len(lines) != 2 || !strings.HasPrefix(lines[1], "S,,,4,4,0,0,1,0,0,125.00,242.50,202.50,40.00,10.00,30.00,,50.00,") {
-		t.Errorf("CSV:\n%s", buf.String())
-	}
 	if _, err := ComputeHistorical(parley.HistoricalQuery{Start: at(5), End: at(5)}, nil, nil); parley.ErrorCodeOf(err) != parley.EInvalid {
 		t.Errorf("empty interval: %v", err)
 	}

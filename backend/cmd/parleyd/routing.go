@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"log/slog"
 
@@ -34,7 +33,7 @@ func newRouting(ctx context.Context, db *sqlite.DB, svc parleyhttp.Services, ctr
 	cfg.NewID = sqlite.NewUUID
 	p := &routingParts{store: sqlite.NewRoutingStore(db)}
 	p.pub = routing.NewBufferedPublisher(8192)
-	p.recorder = routing.NewStoreRecorder(contactRecords{p.store}, ctrs, sqlite.NewAgentEventService(db), 4096)
+	p.recorder = routing.NewStoreRecorder(routing.StateStore{Store: p.store}, ctrs, sqlite.NewAgentEventService(db), 4096)
 	p.recorder.OnError = func(err error) { logger.Error("persist routing record", slog.Any("err", err)) }
 	p.inbox = task.NewInbox()
 	cfg.Publisher, cfg.Recorder = routing.Publishers{p.pub, p.inbox}, p.recorder
@@ -49,24 +48,12 @@ func newRouting(ctx context.Context, db *sqlite.DB, svc parleyhttp.Services, ctr
 
 // restore gives the router back the contacts and agents of the previous run.
 func (p *routingParts) restore(ctx context.Context, ctrs parley.CTRService, logger *slog.Logger) error {
-	raw, err := p.store.FindOpenRoutingContacts(ctx)
+	in, skipped, err := routing.StateStore{Store: p.store}.LoadRestoreInput(ctx, ctrs)
 	if err != nil {
-		return err
+		return fmt.Errorf("read routing state: %w", err)
 	}
-	in := routing.RestoreInput{CTRs: map[parley.ContactID]*parley.CTR{}}
-	for _, r := range raw {
-		var rec routing.ContactRecord
-		if err := json.Unmarshal(r, &rec); err != nil || rec.Contact == nil {
-			logger.Error("skip an unreadable routing record", slog.Any("err", err))
-			continue
-		}
-		in.Contacts = append(in.Contacts, rec)
-		if ctr, err := ctrs.FindCTR(ctx, rec.Contact.ID); err == nil {
-			in.CTRs[rec.Contact.ID] = ctr
-		}
-	}
-	if in.LastAgentEvents, err = p.store.FindLastAgentEvents(ctx); err != nil {
-		return err
+	for _, err := range skipped {
+		logger.Error("skip a routing record", slog.Any("err", err))
 	}
 	rep, err := p.router.Restore(ctx, in)
 	if err != nil {
@@ -76,15 +63,4 @@ func (p *routingParts) restore(ctx context.Context, ctrs parley.CTRService, logg
 		logger.Info("restored routing", slog.Int("requeued", len(rep.Requeued)), slog.Int("closed", len(rep.Closed)))
 	}
 	return nil
-}
-
-// contactRecords stores the router's contact records as opaque JSON.
-type contactRecords struct{ store *sqlite.RoutingStore }
-
-func (c contactRecords) SaveContactRecord(ctx context.Context, r routing.ContactRecord) error {
-	data, err := json.Marshal(r)
-	if err != nil {
-		return err
-	}
-	return c.store.SaveRoutingContact(ctx, r.Contact.ID, r.Contact.State != parley.ContactCompleted, data)
 }
