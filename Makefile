@@ -12,12 +12,14 @@ HTTP_ADDR ?= 127.0.0.1:8080
 
 # Debian packages the build and the tests need: the C toolchain; SQLite (backend/sqlite);
 # GTK and WebKitGTK 4.1 (the desktop app, compiled by `go vet ./...`); sipp, espeak-ng and sox
-# (backend/sip: a real SIP peer, text prompts, audio checks).
+# (backend/sip: a real SIP peer, text prompts, audio checks); chromium (browser tests of the
+# chat widget, driven by playwright-core from npm).
 DEB_PACKAGES := \
 	gcc pkg-config git \
 	libsqlite3-dev \
 	libgtk-3-dev libwebkit2gtk-4.1-dev \
-	sip-tester espeak-ng sox
+	sip-tester espeak-ng sox \
+	chromium fonts-liberation
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
@@ -35,6 +37,11 @@ deps:
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
 	fi
 	@command -v $(GO) >/dev/null || { echo "make deps: Go 1.26 or later is required (https://go.dev/dl/)"; exit 1; }
+	@# Node.js and npm: kept when present (e.g. from NodeSource, whose nodejs bundles npm),
+	@# otherwise Debian's.
+	@missing=""; command -v node >/dev/null || missing="nodejs"; command -v npm >/dev/null || missing="$$missing npm"; \
+	if [ -n "$$missing" ]; then echo "make deps: installing" $$missing; \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing >/dev/null; fi
 
 ## build: the backend (bin/parleyd)
 build: parleyd
@@ -51,9 +58,13 @@ app:
 run: deps build
 	./$(BIN)/parleyd serve --demo --http $(HTTP_ADDR) $(if $(DATA_DIR),--data-dir $(DATA_DIR))
 
+# Packages whose goroutines share state: their tests also run under the race detector.
+RACE_PACKAGES := ./backend/routing/... ./backend/ws ./backend/http ./backend/task ./backend/chat
+
 ## test: set up and run every test
 test: deps lint
 	$(GO) test -tags '$(TAGS)' -count=1 ./...
+	$(GO) test -race -tags '$(TAGS)' -count=1 $(RACE_PACKAGES)
 
 test-race: deps
 	$(GO) test -race -tags '$(TAGS)' ./backend/...

@@ -162,8 +162,17 @@ func (e *Env) Flow(ref string) (*flow.Flow, error) {
 	return nil, flow.ErrNotFound
 }
 
-// Queue implements flow.Env.
+// Queue implements flow.Env. An agent's personal queue (routing.AgentQueueID) is found too,
+// named after the agent.
 func (e *Env) Queue(ref string) (flow.Queue, error) {
+	if agent, ok := routing.AgentOfQueue(parley.QueueID(ref)); ok {
+		for _, u := range e.current().users {
+			if u.ID == agent && u.RoutingProfileID != "" {
+				return flow.Queue{ID: ref, Name: u.Username}, nil
+			}
+		}
+		return flow.Queue{}, flow.ErrNotFound
+	}
 	for _, q := range e.current().queues {
 		if match(ref, string(q.ID), q.Name) {
 			return flow.Queue{ID: string(q.ID), Name: q.Name, HoursID: string(q.HoursOfOperationID), OutboundCallerID: string(q.OutboundCallerID)}, nil
@@ -204,8 +213,13 @@ func (e *Env) QueueMetrics(queueID string) (flow.QueueMetrics, error) {
 		OldestContactAgeSeconds: int(row.OldestContactAge / time.Second)}, nil
 }
 
-// QueueAtCapacity implements flow.Env: the queue holds MaxContacts contacts or more.
+// QueueAtCapacity implements flow.Env: the queue holds MaxContacts contacts or more. Agents'
+// personal queues have no limit.
 func (e *Env) QueueAtCapacity(queueID string) (bool, error) {
+	if _, ok := routing.AgentOfQueue(parley.QueueID(queueID)); ok {
+		_, err := e.Queue(queueID)
+		return false, err
+	}
 	var q *parley.Queue
 	for _, c := range e.current().queues {
 		if match(queueID, string(c.ID), c.Name) {
@@ -229,6 +243,9 @@ func (e *Env) queueRow(ref string) (parley.RealtimeRow, error) {
 	q, err := e.Queue(ref)
 	if err != nil {
 		return parley.RealtimeRow{}, err
+	}
+	if _, ok := routing.AgentOfQueue(parley.QueueID(q.ID)); ok {
+		return parley.RealtimeRow{QueueID: parley.QueueID(q.ID)}, nil // not in the per-queue metrics
 	}
 	if e.svc.Realtime == nil {
 		return parley.RealtimeRow{QueueID: parley.QueueID(q.ID)}, nil

@@ -11,6 +11,7 @@ import (
 	"github.com/parley-cc/parley/backend/flow"
 	"github.com/parley-cc/parley/backend/parley"
 	"github.com/parley-cc/parley/backend/password"
+	"github.com/parley-cc/parley/backend/routing"
 	"github.com/parley-cc/parley/backend/sqlite"
 )
 
@@ -71,6 +72,30 @@ func TestEnvOverStore(t *testing.T) {
 	}
 	if full, err := env.QueueAtCapacity(string(q.ID)); err != nil || full {
 		t.Errorf("QueueAtCapacity = %v, %v", full, err)
+	}
+	// Agents' personal queues: found for users with a routing profile, never at capacity.
+	rp := &parley.RoutingProfile{Name: "P", DefaultOutboundQueueID: q.ID,
+		MediaConcurrencies: []parley.MediaConcurrency{{Channel: parley.ChannelChat, Concurrency: 1}}}
+	must(sqlite.NewRoutingProfileService(db).CreateRoutingProfile(ctx, rp))
+	profiles := []parley.SecurityProfileID{}
+	sps, _ := sqlite.NewSecurityProfileService(db).FindSecurityProfiles(ctx)
+	for _, sp := range sps {
+		if sp.Name == parley.ProfileAgent {
+			profiles = append(profiles, sp.ID)
+		}
+	}
+	u := &parley.User{Username: "alex", RoutingProfileID: rp.ID, SecurityProfileIDs: profiles}
+	must(sqlite.NewUserService(db).CreateUser(ctx, u, "password-1"))
+	must(env.Reload(ctx))
+	aq := string(routing.AgentQueueID(u.ID))
+	if got, err := env.Queue(aq); err != nil || got.Name != "alex" {
+		t.Errorf("agent queue: %+v %v", got, err)
+	}
+	if full, err := env.QueueAtCapacity(aq); err != nil || full {
+		t.Errorf("agent queue at capacity: %v %v", full, err)
+	}
+	if ag, err := env.Agent("alex"); err != nil || ag.QueueID != aq {
+		t.Errorf("Agent(alex) = %+v %v", ag, err)
 	}
 	// A new queue shows once the snapshot is older than MaxAge, not before.
 	must(queues.CreateQueue(ctx, &parley.Queue{Name: "Support", HoursOfOperationID: hours.ID}))

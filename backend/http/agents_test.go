@@ -16,11 +16,11 @@ import (
 	"github.com/parley-cc/parley/backend/parley"
 )
 
-// dialEvents opens the event stream with token (as ?access_token=) and returns the handshake's
-// status; the connection is closed again.
-func dialEvents(t *testing.T, w *world, token, after string) int {
+// dialWS opens the websocket at path with token (as ?access_token=) and returns the
+// handshake's status; the connection is closed again.
+func dialWS(t *testing.T, w *world, path, token string) int {
 	t.Helper()
-	c, resp, err := websocket.DefaultDialer.Dial(eventsURL(w, token, after), nil)
+	c, resp, err := websocket.DefaultDialer.Dial("ws"+strings.TrimPrefix(w.url, "http")+path+"?access_token="+url.QueryEscape(token), nil)
 	if err != nil {
 		if resp != nil {
 			return resp.StatusCode

@@ -85,7 +85,7 @@ func TestOpenAPIAgainstServer(t *testing.T) {
 						t.Fatalf("no scenario produces %d for %s %s: add one to the fixtures, or remove the status from the route", code, method, path)
 					}
 					if code == 101 { // a websocket handshake
-						if got := dialEvents(t, w, req.client.Token, ""); got != 101 {
+						if got := dialWS(t, w, req.path, req.client.Token); got != 101 {
 							t.Fatalf("websocket handshake on %s = %d, want 101", path, got)
 						}
 						return

@@ -17,6 +17,7 @@ type route struct {
 	Pattern    string // net/http pattern, e.g. /v1/queues/{id}
 	Public     bool   // no sign-in needed
 	QueryToken bool   // the token may also come as ?access_token=
+	MaxBody    int64  // the request body limit; 0: maxBodyBytes
 	Permission parley.Permission
 	Tag        string
 	Summary    string

@@ -34,6 +34,7 @@ type Services struct {
 	CTRs              parley.CTRService
 	FlowLogs          parley.FlowLogService
 	Tasks             parley.TaskService // optional: no task routes without it
+	Chat              parley.ChatService
 }
 
 // Server is the REST API.
@@ -72,6 +73,10 @@ func NewServer(svc Services) *Server {
 // Handler returns the API's http.Handler.
 func (s *Server) Handler() http.Handler { return s.mux }
 
+// Mount serves h at pattern beside the API, outside the route table and its authentication:
+// for handlers with their own (the customer chat, authenticated by participant tokens).
+func (s *Server) Mount(pattern string, h http.Handler) { s.mux.Handle(pattern, h) }
+
 // Serve answers requests on ln until ctx ends, then shuts down gracefully.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	srv := &http.Server{
@@ -104,7 +109,11 @@ func sessionFrom(ctx context.Context) *parley.Session { return parley.SessionFro
 // error mapping.
 func (s *Server) handle(rt route) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		r.Body = http.MaxBytesReader(w, r.Body, maxBodyBytes)
+		limit := int64(maxBodyBytes)
+		if rt.MaxBody > 0 {
+			limit = rt.MaxBody
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, limit)
 		if !rt.Public {
 			sess, err := s.authenticate(r, rt.QueryToken)
 			if err != nil {

@@ -2,6 +2,7 @@ package http_test
 
 import (
 	"bytes"
+	"log/slog"
 	"context"
 	"encoding/json"
 	"io"
@@ -10,8 +11,10 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/parley-cc/parley/backend/api"
+	"github.com/parley-cc/parley/backend/chat"
 	"github.com/parley-cc/parley/backend/flowenv"
 	parleyhttp "github.com/parley-cc/parley/backend/http"
 	"github.com/parley-cc/parley/backend/parley"
@@ -30,6 +33,7 @@ type world struct {
 	svc      parleyhttp.Services
 	server   *parleyhttp.Server
 	router   *routing.Router
+	chat     *chat.Service
 	admin    *api.Client
 	agent    *api.Client
 	profiles map[string]parley.SecurityProfileID
@@ -79,7 +83,8 @@ func newWorld(t *testing.T) *world {
 	}
 	pub := routing.NewBufferedPublisher(4096)
 	inbox := task.NewInbox()
-	cfg.Publisher = routing.Publishers{pub, inbox}
+	var chatSvc *chat.Service // set before the router runs
+	cfg.Publisher = routing.Publishers{pub, inbox, publishTo(func(ev parley.RoutingEvent) { chatSvc.Publish(ev) })}
 	recorder := routing.NewStoreRecorder(routing.StateStore{Store: sqlite.NewRoutingStore(db)}, sqlite.NewCTRService(db), sqlite.NewAgentEventService(db), 1024)
 	cfg.Recorder = recorder
 	if w.router, err = routing.New(cfg); err != nil {
@@ -91,12 +96,20 @@ func newWorld(t *testing.T) *world {
 	env := flowenv.New(flowenv.Services{Queues: svc.Queues, Users: svc.Users, Hours: svc.Hours, Flows: svc.Flows, Prompts: svc.Prompts, Realtime: w.router, Changes: db})
 	tasks := task.New(w.router, svc.Contacts, task.StoreFlowSource{Flows: svc.Flows}, env, inbox)
 	svc.Tasks = tasks
-	done := make(chan struct{}, 4)
+	chatSvc = chat.New(w.router, svc.Contacts, chat.StoreFlowSource{Flows: svc.Flows}, env, sqlite.NewChatTranscripts(db), t.TempDir())
+	chatSvc.Clock = routing.NewFakeClock(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)) // no refills, no expiry: deterministic limits
+	chatSvc.MessageBurst = 3
+	chatSvc.Users, chatSvc.QuickConnects = svc.Users, svc.QuickConnects
+	chatSvc.Logger = slog.New(slog.DiscardHandler)
+	svc.Chat = chatSvc
+	w.chat = chatSvc
+	done := make(chan struct{}, 5)
+	go func() { chatSvc.Run(runCtx); done <- struct{}{} }()
 	go func() { recorder.Run(runCtx); done <- struct{}{} }()
 	go func() { w.router.Run(runCtx); done <- struct{}{} }()
 	go func() { hub.Run(runCtx, pub.Events(), pub.TakeOverflow); done <- struct{}{} }()
 	go func() { tasks.Run(runCtx); done <- struct{}{} }()
-	t.Cleanup(func() { stop(); <-done; <-done; <-done; <-done })
+	t.Cleanup(func() { stop(); <-done; <-done; <-done; <-done; <-done })
 	svc.Queues = routing.SyncedQueues{QueueService: svc.Queues, Router: w.router}
 	svc.RoutingProfiles = routing.SyncedRoutingProfiles{RoutingProfileService: svc.RoutingProfiles, Router: w.router}
 	svc.AgentStatuses = routing.SyncedAgentStatuses{AgentStatusService: svc.AgentStatuses, Router: w.router}
@@ -105,6 +118,7 @@ func newWorld(t *testing.T) *world {
 	w.svc = svc
 
 	w.server = parleyhttp.NewServer(svc)
+	w.server.Mount("/v1/chat/", chatSvc.Handler())
 	w.server.FlowValidator = testFlowValidator
 	ts := httptest.NewServer(w.server.Handler())
 	t.Cleanup(ts.Close)
@@ -179,3 +193,8 @@ func (w *world) must(c *api.Client, method, path string, in, out any) {
 		w.t.Fatalf("%s %s: %d %+v", method, path, st, e)
 	}
 }
+
+// publishTo adapts a function to a routing.Publisher.
+type publishTo func(parley.RoutingEvent)
+
+func (p publishTo) Publish(ev parley.RoutingEvent) { p(ev) }

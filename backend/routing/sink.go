@@ -239,9 +239,11 @@ func (s *StoreRecorder) RecordCTR(r *parley.CTR, final bool) {
 	s.ch <- func(ctx context.Context) error { return s.CTRs.SaveCTR(ctx, r) }
 }
 
-// RecordAgentEvent implements Recorder.
+// RecordAgentEvent implements Recorder. The store sets the sequence number on the event it
+// writes, so it gets a copy: the router publishes the same event to other goroutines.
 func (s *StoreRecorder) RecordAgentEvent(e *parley.AgentEvent) {
-	s.ch <- func(ctx context.Context) error { return s.Events.AppendAgentEvent(ctx, e) }
+	c := *e
+	s.ch <- func(ctx context.Context) error { return s.Events.AppendAgentEvent(ctx, &c) }
 }
 
 // Run writes records until ctx ends, then writes what is buffered with a fresh context.

@@ -148,7 +148,13 @@ func seedDemo(ctx context.Context, svc parleyhttp.Services) error {
 	taskFlow := &parley.Flow{Name: DefaultTaskFlowName, Type: parley.FlowContact,
 		Description: "Tasks without a flow or queue of their own go to Support",
 		Content:     strings.ReplaceAll(demoTaskFlow, "{{SUPPORT}}", string(queues["Support"].ID))}
-	for _, f := range []*parley.Flow{queueFlow, inbound, taskFlow} {
+	chatFlow := &parley.Flow{Name: DefaultChatFlowName, Type: parley.FlowContact,
+		Description: "Web chats: a greeting and a typed menu for Sales, Support and Billing",
+		Content: strings.NewReplacer("{{SALES}}", string(queues["Sales"].ID), "{{SUPPORT}}", string(queues["Support"].ID),
+			"{{BILLING}}", string(queues["Billing"].ID), "For sales, press 1. For support, press 2. For billing, press 3.",
+			"Type 1 for sales, 2 for support or 3 for billing.", "Thank you for calling Parley.", "Hello, and thank you for contacting Parley.",
+			`"InputTimeLimitSeconds": "8"`, `"InputTimeLimitSeconds": "180"`).Replace(demoInboundFlow)}
+	for _, f := range []*parley.Flow{queueFlow, inbound, taskFlow, chatFlow} {
 		if err := svc.Flows.CreateFlow(ctx, f); err != nil {
 			return fmt.Errorf("demo flow %q: %w", f.Name, err)
 		}

@@ -4,14 +4,21 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/json"
 	"io"
+	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
+	"time"
+
+	"github.com/gorilla/websocket"
 
 	"github.com/parley-cc/parley/backend/api"
 )
@@ -280,5 +287,72 @@ func TestMigrate(t *testing.T) {
 	code, out, errs = runCLI(t, "", "migrate", "--data-dir", dir, "--log-format", "json")
 	if code != 0 || strings.Contains(out, "applied") {
 		t.Fatalf("second migrate applied again: %d %q", code, errs)
+	}
+}
+
+func TestServeDemoChat(t *testing.T) {
+	p := startParleyd(t, t.TempDir(), "--demo")
+	defer p.stop(t)
+	// A customer starts a web chat on the demo's default chat flow, as the widget does.
+	resp, err := http.Post(p.url+"/v1/chat/start", "application/json", strings.NewReader(`{"displayName":"Pat"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var start struct {
+		ContactID        string `json:"contactId"`
+		ParticipantToken string `json:"participantToken"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&start); err != nil || resp.StatusCode/100 != 2 || start.ParticipantToken == "" {
+		t.Fatalf("start chat: %d %+v %v", resp.StatusCode, start, err)
+	}
+	conn, _, err := websocket.DefaultDialer.Dial("ws"+strings.TrimPrefix(p.url, "http")+"/v1/chat/connect?token="+url.QueryEscape(start.ParticipantToken), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	read := func() map[string]any {
+		t.Helper()
+		_ = conn.SetReadDeadline(time.Now().Add(10 * time.Second))
+		var f map[string]any
+		if err := conn.ReadJSON(&f); err != nil {
+			t.Fatalf("read: %v", err)
+		}
+		return f
+	}
+	var saw []string
+	for !slices.Contains(saw, "Type 1 for sales, 2 for support or 3 for billing.") {
+		if f := read(); f["type"] == "MESSAGE" {
+			saw = append(saw, f["content"].(string))
+		}
+	}
+	if saw[0] != "Hello, and thank you for contacting Parley." {
+		t.Fatalf("the flow's messages: %q", saw)
+	}
+	// The customer chooses Billing; the chat waits in that queue.
+	if err := conn.WriteJSON(map[string]string{"type": "MESSAGE", "content": "3", "clientId": "c1"}); err != nil {
+		t.Fatal(err)
+	}
+	c := &api.Client{BaseURL: p.url}
+	if _, err := c.Login(context.Background(), "admin", "admin-demo"); err != nil {
+		t.Fatal(err)
+	}
+	var queues api.List[api.Queue]
+	must(t, c.Do(context.Background(), "GET", "/v1/queues", nil, &queues))
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		var contact api.Contact
+		must(t, c.Do(context.Background(), "GET", "/v1/contacts/"+start.ContactID, nil, &contact))
+		if contact.State == "QUEUED" {
+			for _, q := range queues.Items {
+				if q.ID == contact.QueueID && q.Name != "Billing" {
+					t.Fatalf("chat queued in %s, want Billing", q.Name)
+				}
+			}
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the chat is %s, not queued", contact.State)
+		}
 	}
 }

@@ -21,6 +21,17 @@ type routingParts struct {
 	hub      *ws.Hub
 	store    *sqlite.RoutingStore
 	inbox    *task.Inbox // router events for the task channel
+	chat     relay       // router events for the chat channel, set before the router runs
+}
+
+// relay passes events on to a publisher set after the router was made (the chat channel needs
+// the router to be made).
+type relay struct{ to *routing.Publisher }
+
+func (r relay) Publish(ev parley.RoutingEvent) {
+	if *r.to != nil {
+		(*r.to).Publish(ev)
+	}
 }
 
 // newRouting builds the router from the stored configuration.
@@ -36,7 +47,8 @@ func newRouting(ctx context.Context, db *sqlite.DB, svc parleyhttp.Services, ctr
 	p.recorder = routing.NewStoreRecorder(routing.StateStore{Store: p.store}, ctrs, sqlite.NewAgentEventService(db), 4096)
 	p.recorder.OnError = func(err error) { logger.Error("persist routing record", slog.Any("err", err)) }
 	p.inbox = task.NewInbox()
-	cfg.Publisher, cfg.Recorder = routing.Publishers{p.pub, p.inbox}, p.recorder
+	p.chat = relay{to: new(routing.Publisher)}
+	cfg.Publisher, cfg.Recorder = routing.Publishers{p.pub, p.inbox, p.chat}, p.recorder
 	if p.router, err = routing.New(cfg); err != nil {
 		return nil, fmt.Errorf("start router: %w", err)
 	}

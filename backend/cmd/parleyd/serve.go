@@ -10,9 +10,11 @@ import (
 	"log/slog"
 	"net"
 	"os/signal"
+	"path/filepath"
 	"syscall"
 	"time"
 
+	"github.com/parley-cc/parley/backend/chat"
 	"github.com/parley-cc/parley/backend/flowenv"
 	parleyhttp "github.com/parley-cc/parley/backend/http"
 	"github.com/parley-cc/parley/backend/parley"
@@ -97,10 +99,20 @@ func serve(ctx context.Context, c common, httpAddr string, demo bool, sessionTTL
 	tasks := task.New(rp.router, svc.Contacts, task.StoreFlowSource{Flows: svc.Flows}, env, rp.inbox)
 	tasks.Logger = logger
 	tasks.Functions = storedFunctions{svc: svc.ExternalFunctions, logger: logger}
-	if tasks.DefaultFlowID, err = defaultTaskFlow(ctx, svc); err != nil {
+	if tasks.DefaultFlowID, err = flowNamed(ctx, svc, DefaultTaskFlowName); err != nil {
 		return err
 	}
 	svc.Tasks = tasks
+	chats := chat.New(rp.router, svc.Contacts, chat.StoreFlowSource{Flows: svc.Flows}, env, sqlite.NewChatTranscripts(db),
+		filepath.Join(c.dataDir, "chat-attachments"))
+	chats.Logger = logger
+	chats.Users, chats.QuickConnects = svc.Users, svc.QuickConnects
+	chats.Functions = storedFunctions{svc: svc.ExternalFunctions, logger: logger}
+	if chats.DefaultFlowID, err = flowNamed(ctx, svc, DefaultChatFlowName); err != nil {
+		return err
+	}
+	*rp.chat.to = chats
+	svc.Chat = chats
 
 	ln, err := net.Listen("tcp", httpAddr)
 	if err != nil {
@@ -111,6 +123,8 @@ func serve(ctx context.Context, c common, httpAddr string, demo bool, sessionTTL
 	api.SessionTTL = sessionTTL
 	api.Version = version
 	api.FlowValidator = flowValidator{}
+	api.Mount("/v1/chat/", chats.Handler()) // customers: authenticated by their participant token
+	api.Mount("/chat/", chats.Handler())    // the web chat widget and its demo page
 
 	// The recorder and the hub outlive the router and the API by a moment, so that what the
 	// router emits while it stops is still stored.
@@ -127,9 +141,10 @@ func serve(ctx context.Context, c common, httpAddr string, demo bool, sessionTTL
 		return errors.Join(err, front.Wait(), sinks.Wait())
 	}
 	front.Go(func() error { return stopped(tasks.Run(frontCtx)) })
+	front.Go(func() error { return stopped(chats.Run(frontCtx)) })
 	front.Go(func() error { return stopped(api.Serve(frontCtx, ln)) })
 
-	fmt.Fprintf(stdout, "Parley %s is running.\n  API:       http://%s/v1 (OpenAPI: docs/openapi.json)\n  Events:    ws://%s/v1/events\n  Data:      %s\n", version, ln.Addr(), ln.Addr(), c.dataDir)
+	fmt.Fprintf(stdout, "Parley %s is running.\n  API:       http://%s/v1 (OpenAPI: docs/openapi.json)\n  Events:    ws://%s/v1/events\n  Web chat:  http://%s/chat/\n  Data:      %s\n", version, ln.Addr(), ln.Addr(), ln.Addr(), c.dataDir)
 	if demo {
 		printDemoLogins(stdout, firstStart)
 	}

@@ -11,8 +11,12 @@ import (
 	"github.com/parley-cc/parley/backend/parley"
 )
 
-// DefaultTaskFlowName names the flow tasks run when a request gives neither a flow nor a queue.
-const DefaultTaskFlowName = "Default task flow"
+// Names of the flows channels run when a request names none: tasks without a flow or queue,
+// chats started without a flow.
+const (
+	DefaultTaskFlowName = "Default task flow"
+	DefaultChatFlowName = "Default chat flow"
+)
 
 // storedFunctions calls the external functions stored in the instance, read at each call so
 // that an admin's change applies to the next call.
@@ -35,14 +39,14 @@ func (s storedFunctions) Input(ctx context.Context, e *flow.InvokeFunction) flow
 	return (&extfunc.Caller{Functions: reg}).Input(ctx, e)
 }
 
-// defaultTaskFlow finds the published flow named DefaultTaskFlowName, "" when there is none.
-func defaultTaskFlow(ctx context.Context, svc parleyhttp.Services) (parley.FlowID, error) {
+// flowNamed finds the published flow named name, "" when there is none.
+func flowNamed(ctx context.Context, svc parleyhttp.Services, name string) (parley.FlowID, error) {
 	flows, err := svc.Flows.FindFlows(ctx)
 	if err != nil {
 		return "", err
 	}
 	for _, f := range flows {
-		if f.Name == DefaultTaskFlowName && f.PublishedVersion > 0 {
+		if f.Name == name && f.PublishedVersion > 0 {
 			return f.ID, nil
 		}
 	}
