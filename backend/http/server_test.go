@@ -2,10 +2,10 @@ package http_test
 
 import (
 	"bytes"
-	"log/slog"
 	"context"
 	"encoding/json"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -109,7 +109,14 @@ func newWorld(t *testing.T) *world {
 	go func() { w.router.Run(runCtx); done <- struct{}{} }()
 	go func() { hub.Run(runCtx, pub.Events(), pub.TakeOverflow); done <- struct{}{} }()
 	go func() { tasks.Run(runCtx); done <- struct{}{} }()
-	t.Cleanup(func() { stop(); <-done; <-done; <-done; <-done; <-done })
+	t.Cleanup(func() {
+		stop()
+		<-done
+		<-done
+		<-done
+		<-done
+		<-done
+	})
 	svc.Queues = routing.SyncedQueues{QueueService: svc.Queues, Router: w.router}
 	svc.RoutingProfiles = routing.SyncedRoutingProfiles{RoutingProfileService: svc.RoutingProfiles, Router: w.router}
 	svc.AgentStatuses = routing.SyncedAgentStatuses{AgentStatusService: svc.AgentStatuses, Router: w.router}
