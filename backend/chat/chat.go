@@ -188,8 +188,8 @@ func (c *chat) agentJoined(ctx context.Context, agent parley.UserID) {
 	}
 	c.agent = &participant{id: c.s.newID(), role: parley.ChatRoleAgent, userID: agent, name: name, rate: c.s.newBucket()}
 	c.agents[agent] = true
-	c.event(ctx, c.agent, parley.ChatEventParticipantJoined, "")
 	c.touch()
+	c.event(ctx, c.agent, parley.ChatEventParticipantJoined, "")
 	if c.sess != nil && c.sess.Wait != nil && (c.sess.Wait.Kind == flow.WaitQueue || c.sess.Wait.Kind == flow.WaitTransfer) {
 		c.resume(ctx, flow.TransferResult(""))
 	}

@@ -149,6 +149,7 @@ func (s *Service) StartChat(ctx context.Context, req StartRequest) (*StartRespon
 	s.byContact[id] = c
 	s.byToken[hash] = c
 	s.mu.Unlock()
+	c.touch()
 	c.event(ctx, c.customer, parley.ChatEventParticipantJoined, "")
 	if req.InitialMessage != "" {
 		if err := c.post(ctx, &parley.ChatItem{Type: parley.ChatItemMessage, ParticipantID: c.customer.id,
@@ -156,7 +157,6 @@ func (s *Service) StartChat(ctx context.Context, req StartRequest) (*StartRespon
 			return nil, err
 		}
 	}
-	c.touch()
 	c.startFlow(ctx, def)
 	c.store(ctx)
 	return &StartResponse{ContactID: string(id), ParticipantID: c.customer.id, ParticipantToken: token}, nil
@@ -177,13 +177,15 @@ func (c *chat) send(ctx context.Context, p *participant, it *parley.ChatItem) (*
 		return nil, parley.Errorf(parley.ETooMany, "too many messages; wait a moment and send again")
 	}
 	it.ParticipantID, it.ParticipantRole, it.UserID, it.DisplayName = p.id, p.role, p.userID, p.name
+	// Activity counts from now, before the item reaches anyone: whoever sees it and then reads
+	// the clock finds the idle time already restarted.
+	c.touch()
 	if err := c.post(ctx, it); err != nil {
 		return nil, err
 	}
 	if it.ClientID != "" {
 		c.clients[p.id+"\x00"+it.ClientID] = it
 	}
-	c.touch()
 	return it, nil
 }
 
@@ -364,8 +366,8 @@ func (s *Service) TransferChat(ctx context.Context, agent parley.UserID, id parl
 		s.log().Error("chat: store transferred contact", "contact_id", string(newID), "err", err)
 	}
 	c.contact.UpdatedAt = row.UpdatedAt
-	c.event(ctx, nil, parley.ChatEventTransferred, "")
 	c.touch()
+	c.event(ctx, nil, parley.ChatEventTransferred, "")
 	return newID, nil
 }
 
