@@ -13,17 +13,21 @@ HTTP_ADDR ?= 127.0.0.1:8080
 # Debian packages the build and the tests need: the C toolchain; SQLite (backend/sqlite);
 # GTK and WebKitGTK 4.1 (the desktop app, compiled by `go vet ./...`); sipp, espeak-ng and sox
 # (backend/sip: a real SIP peer, text prompts, audio checks); chromium (browser tests of the
-# chat widget, driven by playwright-core from npm).
+# chat widget and the desktop frontend, driven by playwright-core from npm); PortAudio and a
+# private PulseAudio with a null sink (audio/: real streams without a sound card); Xvfb,
+# xdotool, ImageMagick and D-Bus (app/: the real window, typed into and screenshotted).
 DEB_PACKAGES := \
-	gcc pkg-config git \
+	gcc pkg-config git curl \
 	libsqlite3-dev \
 	libgtk-3-dev libwebkit2gtk-4.1-dev \
 	sip-tester espeak-ng sox \
-	chromium fonts-liberation
+	chromium fonts-liberation fonts-dejavu-core \
+	portaudio19-dev pulseaudio pulseaudio-utils libasound2-plugins \
+	xvfb xdotool imagemagick x11-utils dbus dbus-x11
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps build parleyd app run test test-race lint fmt clean
+.PHONY: all deps build parleyd app frontend run test test-race lint fmt clean
 
 all: build
 
@@ -49,20 +53,27 @@ build: parleyd
 parleyd:
 	$(GO) build -tags '$(TAGS)' -o $(BIN)/parleyd ./backend/cmd/parleyd
 
+## frontend: the desktop app's UI (Svelte + Vite) into frontend/dist, which main.go embeds
+frontend: frontend/node_modules/.package-lock.json
+	cd frontend && npm run build
+
+frontend/node_modules/.package-lock.json: frontend/package-lock.json
+	cd frontend && npm ci --no-audit --no-fund
+
 ## app: the desktop app (bin/parley); needs a display to run
-app:
+app: frontend
 	$(GO) build -tags '$(TAGS),desktop,production' -o $(BIN)/parley .
 
-## run: set up and start the demo contact center. (The desktop app joins `make run` when it
-## is more than a placeholder; today `make app` builds the placeholder window.)
-run: deps build
-	./$(BIN)/parleyd serve --demo --http $(HTTP_ADDR) $(if $(DATA_DIR),--data-dir $(DATA_DIR))
+## run: set up and start the demo contact center, and the desktop app when there is a display
+run: deps build $(if $(DISPLAY)$(WAYLAND_DISPLAY),app)
+	HTTP_ADDR=$(HTTP_ADDR) DATA_DIR=$(DATA_DIR) ./scripts/run.sh
 
 # Packages whose goroutines share state: their tests also run under the race detector.
 RACE_PACKAGES := ./backend/routing/... ./backend/ws ./backend/http ./backend/task ./backend/chat
 
 ## test: set up and run every test
-test: deps lint
+test: deps lint frontend
+	cd frontend && npm test
 	$(GO) test -tags '$(TAGS)' -count=1 ./...
 	$(GO) test -race -tags '$(TAGS)' -count=1 $(RACE_PACKAGES)
 

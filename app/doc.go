@@ -1,4 +1,10 @@
-// Package app is the Go half of the desktop app: the session with the backend (through
-// backend/api only), and later the softphone, notifications and settings, bound to the frontend
-// by Wails. Today it is the skeleton the desktop issue builds on.
+// Package app is the Go half of the desktop CCP, bound to the frontend by Wails: the session
+// with the backend (through backend/api only: REST calls and the event websocket, with
+// reconnection and resync), OS notifications, the settings file, headset audio settings and
+// tests (through audio/), and the seam where the softphone (a SIP user agent) plugs in.
+//
+// Every exported method of App is a binding: it returns (T, error) or error, and an error
+// reaches the frontend as an Error object ({code, message, field, permission}) through
+// ErrorObject, so the UI branches on codes, never on messages. Events go to the frontend
+// through the Runtime interface (Wails' runtime in the app, an HTTP shim in browser tests).
 package app

@@ -78,3 +78,9 @@ type LiveAgent struct {
 type SetStatusRequest struct {
 	StatusID string `json:"statusId"`
 }
+
+// SetAttributesRequest is the body of PUT /v1/agent/contacts/{id}/attributes: attributes to
+// merge into the contact (an empty value removes one), e.g. ACW notes and a disposition code.
+type SetAttributesRequest struct {
+	Attributes map[string]string `json:"attributes"`
+}

@@ -29,7 +29,7 @@ func (s *Server) agentRoutes() []route {
 		{Method: "GET", Pattern: "/v1/events", Tag: "events", QueryToken: true,
 			Summary: "The event stream (websocket): contact and agent events after ?after=SEQ, then live. Browsers may pass the token as ?access_token=.",
 			Query: []queryParam{
-				{"after", "integer", "replay the stored events with a greater sequence number first"},
+				{"after", "string", "replay the stored events with a greater sequence number first; \"latest\": only new events"},
 				{"access_token", "string", "the session token, for clients that cannot set headers on a websocket"},
 			},
 			Response: api.Event{}, Statuses: []int{101, 400, 401}, Handler: s.events},
@@ -47,6 +47,15 @@ func (s *Server) agentRoutes() []route {
 		{Method: "PUT", Pattern: "/v1/agent/status", Permission: parley.PermBasicAgentAccess, Tag: "agent",
 			Summary: "Choose a status (on a contact, Offline and custom statuses become the next status)", Request: api.SetStatusRequest{},
 			Response: api.LiveAgent{}, Statuses: []int{200, 400, 401, 403, 404}, Handler: s.setOwnStatus},
+		{Method: "GET", Pattern: "/v1/agent/queues", Permission: parley.PermBasicAgentAccess, Tag: "agent",
+			Summary: "The instance's queues, for showing names and choosing transfer targets", Response: api.List[api.Queue]{},
+			Statuses: []int{200, 401, 403}, Handler: s.agentQueues},
+		{Method: "GET", Pattern: "/v1/agent/contacts/{id}", Permission: parley.PermBasicAgentAccess, Tag: "agent",
+			Summary: "One of the agent's contacts, offered or handled: the screen pop", Response: api.Contact{},
+			Statuses: []int{200, 401, 403, 404}, Handler: s.agentContact},
+		{Method: "PUT", Pattern: "/v1/agent/contacts/{id}/attributes", Permission: parley.PermBasicAgentAccess, Tag: "agent",
+			Summary: "Merge attributes into one of the agent's contacts (after-contact work notes, disposition); they reach its record",
+			Request: api.SetAttributesRequest{}, Statuses: []int{204, 400, 401, 403, 404}, Handler: s.setContactAttributes},
 		contact("accept", "Accept an offered contact", func(s *Server, r *http.Request, a parley.UserID, id parley.ContactID) error {
 			return s.svc.Agents.AcceptContact(r.Context(), a, id)
 		}),
@@ -143,4 +152,38 @@ func (s *Server) agentStatuses(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	return writeWireList[api.AgentStatus](w, enabled)
+}
+
+func (s *Server) agentQueues(w http.ResponseWriter, r *http.Request) error {
+	qs, err := s.svc.Queues.FindQueues(r.Context())
+	if err != nil {
+		return err
+	}
+	return writeWireList[api.Queue](w, qs)
+}
+
+func (s *Server) agentContact(w http.ResponseWriter, r *http.Request) error {
+	c, err := s.svc.Agents.FindAgentContact(r.Context(), sessionFrom(r.Context()).UserID, parley.ContactID(r.PathValue("id")))
+	if err != nil {
+		return err
+	}
+	return writeWire[api.Contact](w, http.StatusOK, c)
+}
+
+func (s *Server) setContactAttributes(w http.ResponseWriter, r *http.Request) error {
+	in, err := decodeBody[api.SetAttributesRequest](r)
+	if err != nil {
+		return err
+	}
+	if len(in.Attributes) == 0 {
+		return parley.Invalidf("attributes", "is required: at least one attribute to set")
+	}
+	if err := parley.ValidateAttributes("attributes", in.Attributes); err != nil {
+		return err
+	}
+	if err := s.svc.Agents.SetContactAttributes(r.Context(), sessionFrom(r.Context()).UserID, parley.ContactID(r.PathValue("id")), in.Attributes); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
 }

@@ -84,14 +84,33 @@ func TestAgentDayOverTheAPI(t *testing.T) {
 	if online != 1 || available != 1 {
 		t.Fatalf("CHAT metrics: %d online, %d available; want 1 and 1 (%+v)", online, available, m.Channels)
 	}
-	// A contact rings, the agent accepts, it ends, the agent clears it.
+	// A contact rings, the agent accepts, it ends; the agent notes a disposition and clears it.
 	id := f.inACW(c, agentID)
+	var pop api.Contact
+	w.must(c, "GET", "/v1/agent/contacts/"+id, nil, &pop)
+	if pop.ID != id || pop.Channel != "CHAT" || pop.AgentID != agentID {
+		t.Fatalf("screen pop = %+v", pop)
+	}
+	w.must(c, "PUT", "/v1/agent/contacts/"+id+"/attributes", api.SetAttributesRequest{Attributes: map[string]string{"disposition": "RESOLVED", "notes": "Sent the label."}}, nil)
 	var me api.LiveAgent
 	w.must(c, "GET", "/v1/agent", nil, &me)
 	if len(me.Snapshot.Contacts) != 1 || me.Snapshot.Contacts[0].ContactID != id || me.Snapshot.Contacts[0].State != "ENDED" {
 		t.Fatalf("agent in ACW: %+v", me.Snapshot)
 	}
 	w.must(c, "POST", "/v1/agent/contacts/"+id+"/clear", nil, nil)
+	deadline := time.Now().Add(5 * time.Second)
+	for { // the recorder stores the final record from its own goroutine
+		var r api.CTR
+		if st, _ := w.do(w.admin, "GET", "/v1/contacts/"+id+"/record", nil, &r); st == 200 && r.Agent != nil && r.Agent.AfterContactWorkEndTimestamp != nil {
+			if r.Attributes["disposition"] != "RESOLVED" || r.Attributes["notes"] != "Sent the label." {
+				t.Fatalf("the record lacks the ACW attributes: %v", r.Attributes)
+			}
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the final record was not stored")
+		}
+	}
 	// The supervisor saw the contact's life.
 	var types []string
 	for len(types) == 0 || types[len(types)-1] != "COMPLETED" {

@@ -394,6 +394,21 @@ func (f *fixtures) scenario(method, path string, status int) (request, bool) {
 		return request{client: w.admin, path: fill(path, "no-such-contact")}, true
 	case "GET /v1/contacts/{id}/flow-logs 200":
 		return request{client: w.admin, path: fill(path, f.storedContact())}, true
+	case "GET /v1/agent/queues 200":
+		return request{client: w.agent, path: path}, true
+	case "GET /v1/agent/contacts/{id} 200":
+		c, id := f.liveAgent(true)
+		return request{client: c, path: fill(path, f.offer(id))}, true
+	case "GET /v1/agent/contacts/{id} 404", "PUT /v1/agent/contacts/{id}/attributes 404": // someone else's (or completed: gone)
+		_, other := f.liveAgent(true)
+		c, _ := f.liveAgent(true)
+		return request{client: c, path: fill(path, f.offer(other)), body: api.SetAttributesRequest{Attributes: map[string]string{"note": "x"}}}, true
+	case "PUT /v1/agent/contacts/{id}/attributes 204":
+		c, id := f.liveAgent(true)
+		return request{client: c, path: fill(path, f.inACW(c, id)), body: api.SetAttributesRequest{Attributes: map[string]string{"disposition": "RESOLVED"}}}, true
+	case "PUT /v1/agent/contacts/{id}/attributes 400":
+		c, id := f.liveAgent(true)
+		return request{client: c, path: fill(path, f.offer(id)), body: api.SetAttributesRequest{Attributes: map[string]string{"parley:flowId": "x"}}}, true
 	case "GET /v1/agent/statuses 200":
 		return request{client: w.agent, path: path}, true
 	case "GET /v1/agents 200", "GET /v1/metrics/current 200":

@@ -3,6 +3,7 @@ package parley
 import (
 	"context"
 	"encoding/json"
+	"strings"
 )
 
 // EventStore persists the router's event stream so that clients can resume it after a
@@ -70,6 +71,36 @@ type AgentService interface {
 	RejectContact(ctx context.Context, agent UserID, id ContactID) error
 	// ClearContact ends after-contact work. ENotFound, EConflict.
 	ClearContact(ctx context.Context, agent UserID, id ContactID) error
+	// FindAgentContact returns a contact offered to or handled by agent (the screen pop).
+	// ENotFound otherwise.
+	FindAgentContact(ctx context.Context, agent UserID, id ContactID) (*Contact, error)
+	// SetContactAttributes merges attributes into the agent's contact, as after-contact work
+	// notes and disposition codes; an empty value removes a key. ENotFound (also once completed).
+	SetContactAttributes(ctx context.Context, agent UserID, id ContactID, attrs map[string]string) error
+}
+
+// MaxAttributeKeyLength and MaxAttributeValueLength bound contact attributes set over the API
+// (Amazon Connect allows 32 KB per value).
+const (
+	MaxAttributeKeyLength   = 127
+	MaxAttributeValueLength = 32 * 1024
+)
+
+// ValidateAttributes checks attributes set from outside: keys 1 to MaxAttributeKeyLength
+// characters, not starting with the reserved "parley:" prefix, values at most
+// MaxAttributeValueLength bytes.
+func ValidateAttributes(field string, attrs map[string]string) error {
+	for k, v := range attrs {
+		switch {
+		case k == "" || len(k) > MaxAttributeKeyLength:
+			return Invalidf(field, "key %q must be 1 to %d characters", k, MaxAttributeKeyLength)
+		case strings.HasPrefix(k, "parley:"):
+			return Invalidf(field, "key %q: keys starting with \"parley:\" are reserved", k)
+		case len(v) > MaxAttributeValueLength:
+			return Invalidf(field, "the value of %q is %d bytes; at most %d are allowed", k, len(v), MaxAttributeValueLength)
+		}
+	}
+	return nil
 }
 
 type sessionKey struct{}

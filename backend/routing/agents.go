@@ -81,3 +81,20 @@ func (r *Router) RejectContact(ctx context.Context, agent parley.UserID, id parl
 func (r *Router) ClearContact(ctx context.Context, agent parley.UserID, id parley.ContactID) error {
 	return r.ClearACW(ctx, agent, id)
 }
+
+// FindAgentContact implements parley.AgentService: a contact offered to or handled by agent.
+func (r *Router) FindAgentContact(ctx context.Context, agent parley.UserID, id parley.ContactID) (*parley.Contact, error) {
+	c, err := r.Contact(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if c.AgentID != agent {
+		return nil, parley.NotFoundf("contact %q is not one of your contacts", id)
+	}
+	return &c, nil
+}
+
+// SetContactAttributes implements parley.AgentService.
+func (r *Router) SetContactAttributes(ctx context.Context, agent parley.UserID, id parley.ContactID, attrs map[string]string) error {
+	return call0(r, ctx, func(now time.Time) error { return r.eng.SetAttributes(now, agent, id, attrs) })
+}

@@ -786,3 +786,34 @@ func (e *Engine) Agent(id parley.UserID) (AgentState, *parley.AgentSnapshot, boo
 	}
 	return a.state, e.snap(a), true
 }
+
+// SetAttributes merges attrs into the attributes of agent's contact (notes, a disposition code
+// during after-contact work); they reach its CTR. An empty value removes the key. ENotFound
+// unless the contact is the agent's; EConflict once it completed.
+func (e *Engine) SetAttributes(now time.Time, agent parley.UserID, id parley.ContactID, attrs map[string]string) error {
+	e.begin(now)
+	c, err := e.contact(id)
+	if err != nil {
+		return err
+	}
+	if c.c.AgentID != agent {
+		return parley.NotFoundf("contact %q is not one of your contacts", id)
+	}
+	if c.c.State == parley.ContactCompleted {
+		return parley.Conflictf("contact %q is completed", id)
+	}
+	if c.c.Attributes == nil {
+		c.c.Attributes = map[string]string{}
+	}
+	for k, v := range attrs {
+		if v == "" {
+			delete(c.c.Attributes, k)
+		} else {
+			c.c.Attributes[k] = v
+		}
+	}
+	c.ctr.Attributes = cloneMap(c.c.Attributes)
+	e.touchContact(c)
+	e.end()
+	return nil
+}

@@ -109,6 +109,17 @@ func TestReplayThenLive(t *testing.T) {
 	}
 }
 
+func TestLatestSkipsHistory(t *testing.T) {
+	r := newRig(t, 16)
+	r.publish("agent1")
+	r.publish("agent1")
+	c := r.dial("as=supervisor&after=latest")
+	r.publish("agent2")
+	if ev := read(t, c); ev.Seq != 3 {
+		t.Fatalf("after=latest read %+v, want the first new event (3)", ev)
+	}
+}
+
 func TestAgentSeesOwnEvents(t *testing.T) {
 	r := newRig(t, 16)
 	r.publish("agent1")

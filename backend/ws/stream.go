@@ -36,10 +36,11 @@ func (h *Hub) ServeEvents(w http.ResponseWriter, r *http.Request) error {
 		return parley.Errorf(parley.EUnauthorized, "sign in first")
 	}
 	var after int64
-	if v := r.URL.Query().Get("after"); v != "" {
+	latest := r.URL.Query().Get("after") == "latest"
+	if v := r.URL.Query().Get("after"); v != "" && !latest {
 		n, err := strconv.ParseInt(v, 10, 64)
 		if err != nil || n < 0 {
-			return parley.Invalidf("after", "%q is not a sequence number (0 or more)", v)
+			return parley.Invalidf("after", "%q is not a sequence number (0 or more) or \"latest\"", v)
 		}
 		after = n
 	}
@@ -54,6 +55,9 @@ func (h *Hub) ServeEvents(w http.ResponseWriter, r *http.Request) error {
 	visible := visibility(sess)
 	sub, live := h.subscribe()
 	defer h.unsubscribe(sub)
+	if latest {
+		after = live // nothing to replay: from the next event on
+	}
 
 	ctx, cancel := context.WithCancel(r.Context())
 	defer cancel()
