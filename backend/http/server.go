@@ -35,6 +35,7 @@ type Services struct {
 	FlowLogs          parley.FlowLogService
 	Tasks             parley.TaskService // optional: no task routes without it
 	Chat              parley.ChatService
+	Voice             parley.VoiceService // optional: the voice routes answer 503 without it
 }
 
 // Server is the REST API.

@@ -92,6 +92,8 @@ func (c *Call) Reject(code int, reason string) error {
 type PlayOptions struct {
 	// BargeIn lets a digit stop the prompt; the digit is kept for the next CollectDigits.
 	BargeIn bool
+	// Unrecorded keeps the audio out of the call's recording (hold music).
+	Unrecorded bool
 }
 
 // Play plays audio to the caller. It reports whether a digit interrupted it (BargeIn).
@@ -102,7 +104,11 @@ func (c *Call) Play(ctx context.Context, a *Audio, opts PlayOptions) (interrupte
 	}
 	ctx, cancel := c.join(ctx)
 	defer cancel()
-	d, ok, err := c.leg.play(ctx, a, opts.BargeIn, c.systemTap())
+	tap := c.systemTap()
+	if opts.Unrecorded {
+		tap = nil
+	}
+	d, ok, err := c.leg.play(ctx, a, opts.BargeIn, tap)
 	if ok {
 		c.pending = append(c.pending, d)
 	}
@@ -198,16 +204,8 @@ func (c *Call) Bridge(ctx context.Context, other *OutboundCall) (BridgeEnd, erro
 	if c.leg == nil {
 		return "", errors.New("bridge: call not answered")
 	}
-	c.leg.setPeer(other.leg)
-	other.leg.setPeer(c.leg)
-	if tap := c.systemTap(); tap != nil {
-		other.leg.setTap(tap)
-	}
-	defer func() {
-		c.leg.setPeer(nil)
-		other.leg.setPeer(nil)
-		other.leg.setTap(nil)
-	}()
+	c.link(other)
+	defer c.unlink(other)
 	select {
 	case <-c.ctx.Done():
 		return BridgeCustomerHangup, nil
@@ -216,6 +214,36 @@ func (c *Call) Bridge(ctx context.Context, other *OutboundCall) (BridgeEnd, erro
 	case <-ctx.Done():
 		return BridgeCanceled, ctx.Err()
 	}
+}
+
+// link sends each party's audio to the other (transcoding as needed) and the other party's
+// audio to the recording's right channel, if recording, until unlink. Unlike Bridge it does not
+// wait: the voice channel's call goroutine links and unlinks around hold.
+func (c *Call) link(other *OutboundCall) {
+	c.leg.setPeer(other.leg)
+	other.leg.setPeer(c.leg)
+	if tap := c.systemTap(); tap != nil {
+		other.leg.setTap(tap)
+	}
+}
+
+// unlink stops what link started.
+func (c *Call) unlink(other *OutboundCall) {
+	c.leg.setPeer(nil)
+	other.leg.setPeer(nil)
+	other.leg.setTap(nil)
+}
+
+// SendDigits sends DTMF digits to the caller as RFC 4733 telephone-events (RFC 4733 §2.5:
+// 100 ms events, three end packets), one after another. It fails when the caller did not
+// negotiate telephone-event.
+func (c *Call) SendDigits(ctx context.Context, digits string) error {
+	if c.leg == nil {
+		return errors.New("send digits: call not answered")
+	}
+	ctx, cancel := c.join(ctx)
+	defer cancel()
+	return c.leg.sendDigits(ctx, digits)
 }
 
 // Hangup ends an answered call with BYE (or an unanswered one with 480).

@@ -1,8 +1,10 @@
 // Package sip is Parley's telephony adapter on diago (github.com/emiago/diago) and sipgo: the SIP
-// server that answers calls to claimed phone numbers and hands them to a CallHandler (the voice
-// channel), the media primitives a voice channel needs (prompts, DTMF collection with barge-in,
-// bridging, stereo recording, hang-up), the agents' registrar with digest credentials, and the
-// audio helpers under them (G.711, WAV, resampling, espeak-ng text prompts).
+// server that answers calls to claimed phone numbers and hands them to a CallHandler; the voice
+// channel (VoiceChannel: each call's inbound flow, queue and customer queue flow, the offer to
+// an agent's registered softphone, bridge, recording and in-call controls, and
+// parley.VoiceService for the API); the media primitives under it (prompts, DTMF collection with
+// barge-in, RFC 4733 sending, bridging, stereo recording, hang-up); the agents' registrar with
+// digest credentials; and the audio helpers (G.711, WAV, resampling, espeak-ng text prompts).
 //
 // What diago does not do for us, we do here:
 //   - RFC 4733 telephone-event detection (Detector4733): diago v0.31.0 misses events whose

@@ -214,3 +214,39 @@ func (l *leg) play(ctx context.Context, a *Audio, bargeIn bool, tap func([]int16
 	}
 	return 0, false, nil
 }
+
+// sendDigits writes RFC 4733 telephone-events for digits: per digit four event packets 20 ms
+// apart (durations 160 to 640 samples) and three end packets (800 samples), the first with the
+// marker bit (RFC 4733 §2.5.1.2); each digit has its own timestamp, 120 ms after the last.
+func (l *leg) sendDigits(ctx context.Context, digits string) error {
+	if l.dtmfPT < 0 {
+		return errors.New("send digits: the other party did not negotiate telephone-event")
+	}
+	tick := time.NewTicker(20 * time.Millisecond)
+	defer tick.Stop()
+	for _, d := range digits {
+		for i, ev := range media.RTPDTMFEncode8000(d) {
+			select {
+			case <-ctx.Done():
+				return ctx.Err()
+			case <-tick.C:
+			}
+			l.wmu.Lock()
+			_, err := l.writer.WriteSamples(media.DTMFEncode(ev), 0, i == 0, uint8(l.dtmfPT))
+			l.wmu.Unlock()
+			if err != nil {
+				return fmt.Errorf("send digits: %w", err)
+			}
+		}
+		// The next event (or audio) starts after this one: 800 samples of event, plus a gap.
+		l.writer.DelayTimestamp(960)
+		for range 3 { // 60 ms between digits
+			select {
+			case <-ctx.Done():
+				return ctx.Err()
+			case <-tick.C:
+			}
+		}
+	}
+	return nil
+}

@@ -151,6 +151,21 @@ func (r *Registrar) IssueCredentials(agentID parley.UserID) (username, password 
 	return c.username, c.password, nil
 }
 
+// Credentials returns the credentials issued to an agent, if any.
+func (r *Registrar) Credentials(agentID parley.UserID) (username, password string, ok bool) {
+	r.init()
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	c := r.byAgent[agentID]
+	if c == nil {
+		return "", "", false
+	}
+	return c.username, c.password, true
+}
+
+// RealmName is the digest realm (Realm, or its default).
+func (r *Registrar) RealmName() string { return r.realm() }
+
 // RevokeCredentials removes an agent's credentials and registrations. ENotFound when none were
 // issued.
 func (r *Registrar) RevokeCredentials(agentID parley.UserID) error {

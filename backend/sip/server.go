@@ -77,8 +77,8 @@ type Server struct {
 	dialogs sync.Map       // dialog ID → *Call, answered calls (SIP INFO DTMF)
 }
 
-// NewServer returns a Server that looks numbers up in numbers and hands calls to handler. It
-// starts nothing: call Run.
+// NewServer returns a Server that looks numbers up in numbers and hands calls to handler (nil
+// when a VoiceChannel is made on it: NewVoiceChannel sets it). It starts nothing: call Run.
 func NewServer(numbers parley.PhoneNumberService, handler CallHandler) *Server {
 	return &Server{numbers: numbers, handler: handler}
 }

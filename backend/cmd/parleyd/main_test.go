@@ -41,16 +41,20 @@ func TestMain(m *testing.M) {
 type proc struct {
 	cmd    *exec.Cmd
 	url    string
+	sip    string   // host:port of SIP
 	banner []string // stdout lines up to and including "Press Ctrl+C"
 	stderr *bytes.Buffer
 }
 
-var apiLine = regexp.MustCompile(`API:\s+(http://\S+)/v1`)
+var (
+	apiLine = regexp.MustCompile(`API:\s+(http://\S+)/v1`)
+	sipLine = regexp.MustCompile(`SIP:\s+(\S+) \(UDP and TCP\)`)
+)
 
 // startParleyd runs "parleyd serve" on dataDir and a free port, and waits for its banner.
 func startParleyd(t *testing.T, dataDir string, args ...string) *proc {
 	t.Helper()
-	cmd := exec.Command(os.Args[0], append([]string{"serve", "--data-dir", dataDir, "--http", "127.0.0.1:0", "--log-format", "json"}, args...)...)
+	cmd := exec.Command(os.Args[0], append([]string{"serve", "--data-dir", dataDir, "--http", "127.0.0.1:0", "--sip", "127.0.0.1:0", "--log-format", "json"}, args...)...)
 	cmd.Env = append(os.Environ(), "PARLEYD_TEST_MAIN=1")
 	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL} // never outlive the test
 	stdout, err := cmd.StdoutPipe()
@@ -69,6 +73,9 @@ func startParleyd(t *testing.T, dataDir string, args ...string) *proc {
 		p.banner = append(p.banner, line)
 		if m := apiLine.FindStringSubmatch(line); m != nil {
 			p.url = m[1]
+		}
+		if m := sipLine.FindStringSubmatch(line); m != nil {
+			p.sip = m[1]
 		}
 		if strings.HasPrefix(line, "Press Ctrl+C") {
 			break
@@ -355,4 +362,26 @@ func TestServeDemoChat(t *testing.T) {
 			t.Fatalf("the chat is %s, not queued", contact.State)
 		}
 	}
+}
+
+func TestServeDemoAnswersThePhone(t *testing.T) {
+	p := startParleyd(t, t.TempDir(), "--demo")
+	defer p.stop(t)
+	if p.sip == "" {
+		t.Fatalf("no SIP address in the banner:\n%s", strings.Join(p.banner, "\n"))
+	}
+	// sipp's built-in caller: INVITE the demo number, expect 200, ACK, BYE. It exits 0 only
+	// when the call succeeded.
+	cmd := exec.Command("sipp", "-sn", "uac", "-m", "1", "-s", DemoPhoneNumber, "-i", "127.0.0.1", "-p", "0",
+		"-timeout", "30s", "-timeout_error", "-nostdin", "-trace_err", "-error_file", filepath.Join(t.TempDir(), "sipp.err"), p.sip)
+	cmd.Dir = t.TempDir()
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("sipp calling %s at %s: %v\n%s", DemoPhoneNumber, p.sip, err, out)
+	}
+	c := &api.Client{BaseURL: p.url}
+	if _, err := c.Login(context.Background(), "admin", "admin-demo"); err != nil {
+		t.Fatal(err)
+	}
+	var m api.RealtimeMetrics
+	must(t, c.Do(context.Background(), "GET", "/v1/metrics/current", nil, &m)) // still serving after the call
 }

@@ -8,6 +8,7 @@ import (
 	parleyhttp "github.com/parley-cc/parley/backend/http"
 	"github.com/parley-cc/parley/backend/parley"
 	"github.com/parley-cc/parley/backend/routing"
+	"github.com/parley-cc/parley/backend/sip"
 	"github.com/parley-cc/parley/backend/sqlite"
 	"github.com/parley-cc/parley/backend/task"
 	"github.com/parley-cc/parley/backend/ws"
@@ -15,13 +16,14 @@ import (
 
 // routingParts are the router and what runs beside it.
 type routingParts struct {
-	router   *routing.Router
-	pub      *routing.BufferedPublisher
-	recorder *routing.StoreRecorder
-	hub      *ws.Hub
-	store    *sqlite.RoutingStore
-	inbox    *task.Inbox // router events for the task channel
-	chat     relay       // router events for the chat channel, set before the router runs
+	router     *routing.Router
+	pub        *routing.BufferedPublisher
+	recorder   *routing.StoreRecorder
+	hub        *ws.Hub
+	store      *sqlite.RoutingStore
+	inbox      *task.Inbox     // router events for the task channel
+	chat       relay           // router events for the chat channel, set before the router runs
+	voiceInbox *sip.VoiceInbox // router events for the voice channel
 }
 
 // relay passes events on to a publisher set after the router was made (the chat channel needs
@@ -48,7 +50,8 @@ func newRouting(ctx context.Context, db *sqlite.DB, svc parleyhttp.Services, ctr
 	p.recorder.OnError = func(err error) { logger.Error("persist routing record", slog.Any("err", err)) }
 	p.inbox = task.NewInbox()
 	p.chat = relay{to: new(routing.Publisher)}
-	cfg.Publisher, cfg.Recorder = routing.Publishers{p.pub, p.inbox, p.chat}, p.recorder
+	p.voiceInbox = sip.NewVoiceInbox()
+	cfg.Publisher, cfg.Recorder = routing.Publishers{p.pub, p.inbox, p.chat, p.voiceInbox}, p.recorder
 	if p.router, err = routing.New(cfg); err != nil {
 		return nil, fmt.Errorf("start router: %w", err)
 	}

@@ -19,6 +19,7 @@ import (
 	parleyhttp "github.com/parley-cc/parley/backend/http"
 	"github.com/parley-cc/parley/backend/parley"
 	"github.com/parley-cc/parley/backend/routing"
+	"github.com/parley-cc/parley/backend/sip"
 	"github.com/parley-cc/parley/backend/sqlite"
 	"github.com/parley-cc/parley/backend/task"
 	"golang.org/x/sync/errgroup"
@@ -32,8 +33,10 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	var httpAddr string
 	var demo bool
 	var sessionTTL time.Duration
+	var sipf sipFlags
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	c.register(fs)
+	sipf.register(fs)
 	fs.StringVar(&httpAddr, "http", envOr("PARLEY_HTTP_ADDR", "127.0.0.1:8080"), "address the REST API listens on (port 0 picks a free port); env PARLEY_HTTP_ADDR")
 	fs.BoolVar(&demo, "demo", envOr("PARLEY_DEMO", "") == "1", "on first start, seed a demo instance (users, queues, routing profiles, a sample flow); env PARLEY_DEMO=1")
 	fs.DurationVar(&sessionTTL, "session-ttl", parley.DefaultSessionTTL, "how long a sign-in lasts")
@@ -53,14 +56,14 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintln(stderr, "parleyd serve:", err)
 		return 2
 	}
-	if err := serve(ctx, c, httpAddr, demo, sessionTTL, logger, stdout); err != nil {
+	if err := serve(ctx, c, sipf, httpAddr, demo, sessionTTL, logger, stdout); err != nil {
 		logger.Error("parleyd stopped", slog.Any("err", err))
 		return 1
 	}
 	return 0
 }
 
-func serve(ctx context.Context, c common, httpAddr string, demo bool, sessionTTL time.Duration, logger *slog.Logger, stdout io.Writer) (err error) {
+func serve(ctx context.Context, c common, sipf sipFlags, httpAddr string, demo bool, sessionTTL time.Duration, logger *slog.Logger, stdout io.Writer) (err error) {
 	ctx, stop := signal.NotifyContext(ctx, syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
 
@@ -113,6 +116,12 @@ func serve(ctx context.Context, c common, httpAddr string, demo bool, sessionTTL
 	}
 	*rp.chat.to = chats
 	svc.Chat = chats
+	voice, err := newVoice(sipf, c.dataDir, svc, rp, env, tasks, logger)
+	if err != nil {
+		return err
+	}
+	svc.Voice = voice.channel
+	svc.Agents = sip.AgentSessions{AgentService: rp.router, Voice: voice.channel} // revokes SIP credentials at sign-out
 
 	ln, err := net.Listen("tcp", httpAddr)
 	if err != nil {
@@ -134,25 +143,53 @@ func serve(ctx context.Context, c common, httpAddr string, demo bool, sessionTTL
 	sinks.Go(func() error { return stopped(rp.recorder.Run(sinkCtx)) })
 	sinks.Go(func() error { return stopped(rp.hub.Run(sinkCtx, rp.pub.Events(), rp.pub.TakeOverflow)) })
 
-	front, frontCtx := errgroup.WithContext(ctx)
+	// Telephony stops before the router, so that calls ending at shutdown still reach it.
+	sipCtx, stopSIP := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopSIP()
+	frontBase, stopFront := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopFront()
+	front, frontCtx := errgroup.WithContext(frontBase)
 	front.Go(func() error { return stopped(rp.router.Run(frontCtx)) })
 	if err := rp.restore(ctx, sqlite.NewCTRService(db), logger); err != nil {
+		stopFront()
+		ferr := front.Wait()
 		stopSinks()
-		return errors.Join(err, front.Wait(), sinks.Wait())
+		return errors.Join(err, ferr, sinks.Wait())
 	}
 	front.Go(func() error { return stopped(tasks.Run(frontCtx)) })
 	front.Go(func() error { return stopped(chats.Run(frontCtx)) })
+	phones, phonesCtx := errgroup.WithContext(sipCtx)
+	phones.Go(func() error { return stopped(voice.server.Run(phonesCtx)) })
+	phones.Go(func() error { return stopped(voice.channel.Run(phonesCtx)) })
+	// shutdown stops the parts in order: telephony, then the router and the API, then the sinks.
+	shutdown := func() error {
+		stopSIP()
+		perr := phones.Wait()
+		stopFront()
+		ferr := front.Wait()
+		stopSinks()
+		return errors.Join(perr, ferr, sinks.Wait())
+	}
+	select {
+	case <-voice.server.Ready():
+	case <-phonesCtx.Done():
+		return shutdown()
+	}
 	front.Go(func() error { return stopped(api.Serve(frontCtx, ln)) })
 
-	fmt.Fprintf(stdout, "Parley %s is running.\n  API:       http://%s/v1 (OpenAPI: docs/openapi.json)\n  Events:    ws://%s/v1/events\n  Web chat:  http://%s/chat/\n  Data:      %s\n", version, ln.Addr(), ln.Addr(), ln.Addr(), c.dataDir)
+	fmt.Fprintf(stdout, "Parley %s is running.\n  API:       http://%s/v1 (OpenAPI: docs/openapi.json)\n  Events:    ws://%s/v1/events\n  Web chat:  http://%s/chat/\n  SIP:       %s (UDP and TCP)\n  Data:      %s\n",
+		version, ln.Addr(), ln.Addr(), ln.Addr(), voice.server.LocalAddr("udp"), c.dataDir)
 	if demo {
 		printDemoLogins(stdout, firstStart)
 	}
 	fmt.Fprintln(stdout, "Press Ctrl+C to stop.")
 	logger.Info("serving", slog.String("http", ln.Addr().String()), slog.String("data_dir", c.dataDir), slog.Bool("demo", demo))
-	err = front.Wait()
-	stopSinks()
-	return errors.Join(err, sinks.Wait())
+	select { // until interrupted, or a part fails
+	case <-ctx.Done():
+	case <-frontCtx.Done():
+	case <-phonesCtx.Done():
+	}
+	return shutdown()
 }
 
 // stopped maps the error of a part that stopped because its context ended to nil.

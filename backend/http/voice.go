@@ -1,0 +1,128 @@
+package http
+
+import (
+	"net/http"
+
+	"github.com/parley-cc/parley/backend/parley"
+)
+
+func init() { channelRouteSets = append(channelRouteSets, (*Server).voiceRoutes) }
+
+// Wire types of the agent's voice routes. They mirror the domain's voice types
+// (backend/parley's voice.go); they live here until backend/api has voice types.
+
+// SIPCredentials are the agent's softphone credentials: register username/password with the
+// registrar (digest, realm) to receive calls.
+type SIPCredentials struct {
+	Username  string `json:"username"`
+	Password  string `json:"password"`
+	Registrar string `json:"registrar"` // a SIP URI, e.g. sip:127.0.0.1:5060
+	Realm     string `json:"realm"`
+}
+
+// VoiceDigitsRequest holds DTMF digits to send to the customer: 0-9, *, # and A-D.
+type VoiceDigitsRequest struct {
+	Digits string `json:"digits"`
+}
+
+// VoiceTransferRequest names exactly one destination of a blind transfer.
+type VoiceTransferRequest struct {
+	QueueID        string `json:"queueId,omitempty"`
+	AgentID        string `json:"agentId,omitempty"`
+	QuickConnectID string `json:"quickConnectId,omitempty"`
+}
+
+// VoiceTransferResponse names the contact the call continues on.
+type VoiceTransferResponse struct {
+	ContactID string `json:"contactId"`
+}
+
+func (s *Server) voiceRoutes() []route {
+	call := func(verb, summary string, req, resp any, statuses []int, h func(http.ResponseWriter, *http.Request) error) route {
+		return route{Method: "POST", Pattern: "/v1/agent/calls/{id}/" + verb, Permission: parley.PermBasicAgentAccess, Tag: "voice",
+			Summary: summary, Request: req, Response: resp, Statuses: statuses, Handler: s.withVoice(h)}
+	}
+	noContent := func(do func(parley.VoiceService, *http.Request, parley.UserID, parley.ContactID) error) func(http.ResponseWriter, *http.Request) error {
+		return func(w http.ResponseWriter, r *http.Request) error {
+			agent, id := voiceAgentContact(r)
+			if err := do(s.svc.Voice, r, agent, id); err != nil {
+				return err
+			}
+			w.WriteHeader(http.StatusNoContent)
+			return nil
+		}
+	}
+	return []route{
+		{Method: "GET", Pattern: "/v1/agent/sip", Permission: parley.PermBasicAgentAccess, Tag: "voice",
+			Summary:  "Your softphone's SIP credentials (issued on first use, the same until your agent session ends): register with them to receive calls",
+			Response: SIPCredentials{}, Statuses: []int{200, 401, 403, 503}, Handler: s.withVoice(s.sipCredentials)},
+		call("hold", "Put the customer of a call connected to you on hold (they hear hold music)", nil, nil,
+			[]int{204, 401, 403, 404, 409},
+			noContent(func(v parley.VoiceService, r *http.Request, a parley.UserID, id parley.ContactID) error {
+				return v.Hold(r.Context(), a, id)
+			})),
+		call("resume", "Take the customer off hold", nil, nil, []int{204, 401, 403, 404, 409},
+			noContent(func(v parley.VoiceService, r *http.Request, a parley.UserID, id parley.ContactID) error {
+				return v.Resume(r.Context(), a, id)
+			})),
+		call("dtmf", "Send DTMF digits (0-9, *, #, A-D) to the customer", VoiceDigitsRequest{}, nil,
+			[]int{204, 400, 401, 403, 404, 409}, s.voiceDigits),
+		call("transfer", "Blind-transfer the call to a queue, an agent or a quick connect; it continues on a new contact and your phone hangs up",
+			VoiceTransferRequest{}, VoiceTransferResponse{}, []int{200, 400, 401, 403, 404, 409, 503}, s.voiceTransfer),
+		call("hangup", "Hang up the call (you enter after-contact work)", nil, nil, []int{204, 401, 403, 404, 409},
+			noContent(func(v parley.VoiceService, r *http.Request, a parley.UserID, id parley.ContactID) error {
+				return v.Hangup(r.Context(), a, id)
+			})),
+	}
+}
+
+// withVoice answers 503 when the voice channel is not running.
+func (s *Server) withVoice(h func(http.ResponseWriter, *http.Request) error) func(http.ResponseWriter, *http.Request) error {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		if s.svc.Voice == nil {
+			return parley.Errorf(parley.EUnavailable, "the voice channel is not running")
+		}
+		return h(w, r)
+	}
+}
+
+func voiceAgentContact(r *http.Request) (parley.UserID, parley.ContactID) {
+	return sessionFrom(r.Context()).UserID, parley.ContactID(r.PathValue("id"))
+}
+
+func (s *Server) sipCredentials(w http.ResponseWriter, r *http.Request) error {
+	c, err := s.svc.Voice.SIPCredentials(r.Context(), sessionFrom(r.Context()).UserID)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, SIPCredentials{Username: c.Username, Password: c.Password, Registrar: c.Registrar, Realm: c.Realm})
+	return nil
+}
+
+func (s *Server) voiceDigits(w http.ResponseWriter, r *http.Request) error {
+	in, err := decodeBody[VoiceDigitsRequest](r)
+	if err != nil {
+		return err
+	}
+	agent, id := voiceAgentContact(r)
+	if err := s.svc.Voice.SendDigits(r.Context(), agent, id, in.Digits); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+func (s *Server) voiceTransfer(w http.ResponseWriter, r *http.Request) error {
+	in, err := decodeBody[VoiceTransferRequest](r)
+	if err != nil {
+		return err
+	}
+	agent, id := voiceAgentContact(r)
+	next, err := s.svc.Voice.Transfer(r.Context(), agent, id, parley.VoiceTransfer{QueueID: parley.QueueID(in.QueueID),
+		AgentID: parley.UserID(in.AgentID), QuickConnectID: parley.QuickConnectID(in.QuickConnectID)})
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, VoiceTransferResponse{ContactID: string(next)})
+	return nil
+}
