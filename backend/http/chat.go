@@ -20,90 +20,23 @@ import (
 
 func init() { channelRouteSets = append(channelRouteSets, (*Server).chatRoutes) }
 
-// Wire types of the agent's chat routes. They mirror the domain's chat types (backend/parley's
-// chat.go); they live here until backend/api has chat types.
-
-// ChatItem is one entry of a chat: a message, an attachment or an event.
-type ChatItem struct {
-	ID              int64           `json:"id,omitempty"` // 0 for TYPING
-	ChatID          string          `json:"chatId"`
-	ContactID       string          `json:"contactId"`
-	Type            string          `json:"type"`            // MESSAGE, ATTACHMENT, EVENT
-	Event           string          `json:"event,omitempty"` // TYPING, MESSAGE_DELIVERED, MESSAGE_READ, PARTICIPANT_JOINED, PARTICIPANT_LEFT, TRANSFER_SUCCEEDED, CHAT_ENDED
-	ParticipantID   string          `json:"participantId"`
-	ParticipantRole string          `json:"participantRole"` // CUSTOMER, AGENT, SYSTEM
-	UserID          string          `json:"userId,omitempty"`
-	DisplayName     string          `json:"displayName,omitempty"`
-	Content         string          `json:"content,omitempty"`
-	ClientID        string          `json:"clientId,omitempty"`
-	MessageID       int64           `json:"messageId,omitempty"`
-	Attachment      *ChatAttachment `json:"attachment,omitempty"`
-	Time            time.Time       `json:"time"`
-}
-
-// ChatAttachment describes a file sent in a chat.
-type ChatAttachment struct {
-	ID          string `json:"id"`
-	Name        string `json:"name"`
-	ContentType string `json:"contentType"`
-	Size        int64  `json:"size"`
-}
-
-// ChatTranscript is a chat's items in order.
-type ChatTranscript struct {
-	ChatID string     `json:"chatId"`
-	Items  []ChatItem `json:"items"`
-}
-
-// ChatMessageRequest is an agent's message.
-type ChatMessageRequest struct {
-	Content  string `json:"content"`
-	ClientID string `json:"clientId,omitempty"`
-}
-
-// ChatEventRequest is an agent's TYPING, MESSAGE_DELIVERED or MESSAGE_READ (with messageId).
-type ChatEventRequest struct {
-	Event     string `json:"event"`
-	MessageID int64  `json:"messageId,omitempty"`
-}
-
-// ChatTransferRequest names exactly one target.
-type ChatTransferRequest struct {
-	QueueID        string `json:"queueId,omitempty"`
-	AgentID        string `json:"agentId,omitempty"`
-	QuickConnectID string `json:"quickConnectId,omitempty"`
-}
-
-// ChatTransferResponse names the contact the chat continues on.
-type ChatTransferResponse struct {
-	ContactID string `json:"contactId"`
-}
-
-// ChatFrame is a frame of the agent's chat websocket: an item (type MESSAGE, ATTACHMENT,
-// EVENT), CONNECTION_ACK first, or ERROR for a refused client frame. The agent sends
-// {"type":"MESSAGE","content":...,"clientId":...} or {"type":"EVENT","event":...,"messageId":...}.
-type ChatFrame struct {
-	ChatItem
-	Error *api.Error `json:"error,omitempty"`
-}
-
 func (s *Server) chatRoutes() []route {
 	agentChat := func(method, verb, summary string, req, resp any, statuses []int, h func(http.ResponseWriter, *http.Request) error) route {
 		return route{Method: method, Pattern: "/v1/agent/chats/{id}/" + verb, Permission: parley.PermBasicAgentAccess, Tag: "chat",
 			Summary: summary, Request: req, Response: resp, Statuses: statuses, Handler: s.withChat(h)}
 	}
 	return []route{
-		agentChat("POST", "messages", "Send a message in a chat connected to you", ChatMessageRequest{}, ChatItem{},
+		agentChat("POST", "messages", "Send a message in a chat connected to you", api.ChatMessageRequest{}, api.ChatItem{},
 			[]int{201, 400, 401, 403, 404, 409, 429}, s.chatMessage),
-		agentChat("POST", "events", "Send TYPING, or a MESSAGE_DELIVERED or MESSAGE_READ receipt (messageId)", ChatEventRequest{}, nil,
+		agentChat("POST", "events", "Send TYPING, or a MESSAGE_DELIVERED or MESSAGE_READ receipt (messageId)", api.ChatEventRequest{}, nil,
 			[]int{204, 400, 401, 403, 404, 409}, s.chatEvent),
 		{Method: "POST", Pattern: "/v1/agent/chats/{id}/attachments", Permission: parley.PermBasicAgentAccess, Tag: "chat",
 			Summary:  "Send a file: PNG, JPEG or GIF image or PDF (checked by content); the body is the file (name in ?name=), or a multipart/form-data part \"file\"",
 			Query:    []queryParam{{"name", "string", "the file name, for a raw body"}},
 			MaxBody:  parley.DefaultChatAttachmentBytes + 1<<20, // the file and a multipart envelope; the chat service checks the size itself
-			Response: ChatItem{}, Statuses: []int{201, 400, 401, 403, 404, 409, 429}, Handler: s.withChat(s.chatAttachment)},
+			Response: api.ChatItem{}, Statuses: []int{201, 400, 401, 403, 404, 409, 429}, Handler: s.withChat(s.chatAttachment)},
 		agentChat("POST", "transfer",
-			"Transfer the chat to a queue, an agent or a quick connect; the chat continues on the new contact", ChatTransferRequest{}, ChatTransferResponse{},
+			"Transfer the chat to a queue, an agent or a quick connect; the chat continues on the new contact", api.ChatTransferRequest{}, api.ChatTransferResponse{},
 			[]int{200, 400, 401, 403, 404, 409}, s.chatTransfer),
 		agentChat("POST", "end", "End the chat (you enter after-contact work)", nil, nil,
 			[]int{204, 401, 403, 404, 409}, s.chatEnd),
@@ -113,10 +46,10 @@ func (s *Server) chatRoutes() []route {
 				{"after", "integer", "the last item ID already seen (0: from the start)"},
 				{"access_token", "string", "the session token, for clients that cannot set headers on a websocket"},
 			},
-			Response: ChatFrame{}, Statuses: []int{101, 400, 401, 403, 404, 409}, Handler: s.withChat(s.chatConnect)},
+			Response: api.ChatFrame{}, Statuses: []int{101, 400, 401, 403, 404, 409}, Handler: s.withChat(s.chatConnect)},
 		{Method: "GET", Pattern: "/v1/contacts/{id}/transcript", Tag: "chat",
 			Summary:  "The transcript of the chat a contact belongs to (every contact of the chat): for its agents, and users with ContactSearch.View",
-			Response: ChatTranscript{}, Statuses: []int{200, 401, 403, 404}, Handler: s.withChat(s.chatTranscript)},
+			Response: api.ChatTranscript{}, Statuses: []int{200, 401, 403, 404}, Handler: s.withChat(s.chatTranscript)},
 		{Method: "GET", Pattern: "/v1/contacts/{id}/attachments/{attachmentId}", Tag: "chat",
 			Summary:  "Download an attachment of the chat a contact belongs to: for its agents, and users with ContactSearch.View",
 			Statuses: []int{200, 401, 403, 404}, Handler: s.withChat(s.chatDownload)},
@@ -138,7 +71,7 @@ func agentAndContact(r *http.Request) (parley.UserID, parley.ContactID) {
 }
 
 func (s *Server) chatMessage(w http.ResponseWriter, r *http.Request) error {
-	in, err := decodeBody[ChatMessageRequest](r)
+	in, err := decodeBody[api.ChatMessageRequest](r)
 	if err != nil {
 		return err
 	}
@@ -147,11 +80,11 @@ func (s *Server) chatMessage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return writeWire[ChatItem](w, http.StatusCreated, it)
+	return writeWire[api.ChatItem](w, http.StatusCreated, it)
 }
 
 func (s *Server) chatEvent(w http.ResponseWriter, r *http.Request) error {
-	in, err := decodeBody[ChatEventRequest](r)
+	in, err := decodeBody[api.ChatEventRequest](r)
 	if err != nil {
 		return err
 	}
@@ -170,7 +103,7 @@ func (s *Server) chatAttachment(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return err
 		}
-		return writeWire[ChatItem](w, http.StatusCreated, it)
+		return writeWire[api.ChatItem](w, http.StatusCreated, it)
 	}
 	if !strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
 		return send(r.URL.Query().Get("name"), r.Body)
@@ -197,7 +130,7 @@ func (s *Server) chatAttachment(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) chatTransfer(w http.ResponseWriter, r *http.Request) error {
-	in, err := decodeBody[ChatTransferRequest](r)
+	in, err := decodeBody[api.ChatTransferRequest](r)
 	if err != nil {
 		return err
 	}
@@ -207,7 +140,7 @@ func (s *Server) chatTransfer(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, ChatTransferResponse{ContactID: string(next)})
+	writeJSON(w, http.StatusOK, api.ChatTransferResponse{ContactID: string(next)})
 	return nil
 }
 
@@ -230,9 +163,9 @@ func (s *Server) chatTranscript(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	out := ChatTranscript{ChatID: string(tr.ChatID), Items: make([]ChatItem, 0, len(tr.Items))}
+	out := api.ChatTranscript{ChatID: string(tr.ChatID), Items: make([]api.ChatItem, 0, len(tr.Items))}
 	for _, it := range tr.Items {
-		wi, err := convert[ChatItem](it)
+		wi, err := convert[api.ChatItem](it)
 		if err != nil {
 			return err
 		}
@@ -301,7 +234,7 @@ func (s *Server) chatConnect(w http.ResponseWriter, r *http.Request) error {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	var wmu sync.Mutex
-	write := func(f ChatFrame) error {
+	write := func(f api.ChatFrame) error {
 		b, err := json.Marshal(f)
 		if err != nil {
 			return err
@@ -311,7 +244,7 @@ func (s *Server) chatConnect(w http.ResponseWriter, r *http.Request) error {
 		_ = conn.SetWriteDeadline(time.Now().Add(chatWriteWait))
 		return conn.WriteMessage(websocket.TextMessage, b)
 	}
-	if write(ChatFrame{ChatItem: ChatItem{Type: "CONNECTION_ACK", ContactID: string(id), UserID: string(agent)}}) != nil {
+	if write(api.ChatFrame{ChatItem: api.ChatItem{Type: "CONNECTION_ACK", ContactID: string(id), UserID: string(agent)}}) != nil {
 		return nil
 	}
 	done := make(chan struct{})
@@ -345,8 +278,8 @@ func (s *Server) chatConnect(w http.ResponseWriter, r *http.Request) error {
 				_ = conn.SetReadDeadline(time.Now().Add(2 * time.Second))
 				return
 			}
-			wi, err := convert[ChatItem](it)
-			if err != nil || write(ChatFrame{ChatItem: *wi}) != nil {
+			wi, err := convert[api.ChatItem](it)
+			if err != nil || write(api.ChatFrame{ChatItem: *wi}) != nil {
 				cancel()
 				_ = conn.SetReadDeadline(time.Now())
 				return
@@ -382,7 +315,7 @@ func (s *Server) chatConnect(w http.ResponseWriter, r *http.Request) error {
 			if pe := parley.AsError(err); pe != nil {
 				e.Field = pe.Field
 			}
-			if write(ChatFrame{ChatItem: ChatItem{Type: "ERROR", ClientID: cid}, Error: &e}) != nil {
+			if write(api.ChatFrame{ChatItem: api.ChatItem{Type: "ERROR", ClientID: cid}, Error: &e}) != nil {
 				break
 			}
 		}

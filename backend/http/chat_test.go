@@ -16,7 +16,6 @@ import (
 
 	"github.com/parley-cc/parley/backend/api"
 	"github.com/parley-cc/parley/backend/chat"
-	parleyhttp "github.com/parley-cc/parley/backend/http"
 	"github.com/parley-cc/parley/backend/parley"
 )
 
@@ -96,26 +95,26 @@ func init() {
 	}
 	register("POST /v1/agent/chats/{id}/messages 201", func(cw *chatWorld) request {
 		c, _, id, _ := cw.connected()
-		return request{client: c, path: chatPath(id, "messages"), body: parleyhttp.ChatMessageRequest{Content: "How can I help?"}}
+		return request{client: c, path: chatPath(id, "messages"), body: api.ChatMessageRequest{Content: "How can I help?"}}
 	})
 	register("POST /v1/agent/chats/{id}/messages 400", func(cw *chatWorld) request {
 		c, _, id, _ := cw.connected()
-		return request{client: c, path: chatPath(id, "messages"), body: parleyhttp.ChatMessageRequest{Content: strings.Repeat("x", 1025)}}
+		return request{client: c, path: chatPath(id, "messages"), body: api.ChatMessageRequest{Content: strings.Repeat("x", 1025)}}
 	})
 	register("POST /v1/agent/chats/{id}/messages 429", func(cw *chatWorld) request {
 		c, _, id, _ := cw.connected()
 		for range 3 {
-			cw.must(c, "POST", chatPath(id, "messages"), parleyhttp.ChatMessageRequest{Content: "one more"}, nil)
+			cw.must(c, "POST", chatPath(id, "messages"), api.ChatMessageRequest{Content: "one more"}, nil)
 		}
-		return request{client: c, path: chatPath(id, "messages"), body: parleyhttp.ChatMessageRequest{Content: "too many"}}
+		return request{client: c, path: chatPath(id, "messages"), body: api.ChatMessageRequest{Content: "too many"}}
 	})
 	register("POST /v1/agent/chats/{id}/events 204", func(cw *chatWorld) request {
 		c, _, id, _ := cw.connected()
-		return request{client: c, path: chatPath(id, "events"), body: parleyhttp.ChatEventRequest{Event: "MESSAGE_READ", MessageID: 2}}
+		return request{client: c, path: chatPath(id, "events"), body: api.ChatEventRequest{Event: "MESSAGE_READ", MessageID: 2}}
 	})
 	register("POST /v1/agent/chats/{id}/events 400", func(cw *chatWorld) request {
 		c, _, id, _ := cw.connected()
-		return request{client: c, path: chatPath(id, "events"), body: parleyhttp.ChatEventRequest{Event: "WAVE"}}
+		return request{client: c, path: chatPath(id, "events"), body: api.ChatEventRequest{Event: "WAVE"}}
 	})
 	register("POST /v1/agent/chats/{id}/attachments 201", func(cw *chatWorld) request {
 		c, _, id, _ := cw.connected()
@@ -128,17 +127,17 @@ func init() {
 	register("POST /v1/agent/chats/{id}/attachments 429", func(cw *chatWorld) request {
 		c, _, id, _ := cw.connected()
 		for range 3 {
-			cw.must(c, "POST", chatPath(id, "messages"), parleyhttp.ChatMessageRequest{Content: "one more"}, nil)
+			cw.must(c, "POST", chatPath(id, "messages"), api.ChatMessageRequest{Content: "one more"}, nil)
 		}
 		return request{client: c, path: chatPath(id, "attachments") + "?name=pixel.png", body: pngFile}
 	})
 	register("POST /v1/agent/chats/{id}/transfer 200", func(cw *chatWorld) request {
 		c, _, id, _ := cw.connected()
-		return request{client: c, path: chatPath(id, "transfer"), body: parleyhttp.ChatTransferRequest{QueueID: cw.chatQueue()}}
+		return request{client: c, path: chatPath(id, "transfer"), body: api.ChatTransferRequest{QueueID: cw.chatQueue()}}
 	})
 	register("POST /v1/agent/chats/{id}/transfer 400", func(cw *chatWorld) request {
 		c, _, id, _ := cw.connected()
-		return request{client: c, path: chatPath(id, "transfer"), body: parleyhttp.ChatTransferRequest{}}
+		return request{client: c, path: chatPath(id, "transfer"), body: api.ChatTransferRequest{}}
 	})
 	register("POST /v1/agent/chats/{id}/end 204", func(cw *chatWorld) request {
 		c, _, id, _ := cw.connected()
@@ -197,7 +196,7 @@ func (cw *chatWorld) chatQueue() string {
 func TestChatOverTheAPI(t *testing.T) {
 	cw := newChatWorld(t)
 	c, agent, id, token := cw.ringing()
-	if st, e := cw.do(c, "POST", "/v1/agent/chats/"+id+"/messages", parleyhttp.ChatMessageRequest{Content: "hi"}, nil); st != 409 {
+	if st, e := cw.do(c, "POST", "/v1/agent/chats/"+id+"/messages", api.ChatMessageRequest{Content: "hi"}, nil); st != 409 {
 		t.Fatalf("message before accepting: %d %+v, want 409", st, e)
 	}
 	cw.must(c, "POST", "/v1/agent/contacts/"+id+"/accept", nil, nil)
@@ -210,16 +209,16 @@ func TestChatOverTheAPI(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer conn.Close()
-	read := func() parleyhttp.ChatFrame {
+	read := func() api.ChatFrame {
 		t.Helper()
 		_ = conn.SetReadDeadline(time.Now().Add(10 * time.Second))
-		var f parleyhttp.ChatFrame
+		var f api.ChatFrame
 		if err := conn.ReadJSON(&f); err != nil {
 			t.Fatalf("agent websocket: %v", err)
 		}
 		return f
 	}
-	until := func(match func(parleyhttp.ChatFrame) bool) parleyhttp.ChatFrame {
+	until := func(match func(api.ChatFrame) bool) api.ChatFrame {
 		t.Helper()
 		for {
 			if f := read(); match(f) {
@@ -230,8 +229,8 @@ func TestChatOverTheAPI(t *testing.T) {
 	if f := read(); f.Type != "CONNECTION_ACK" || f.ContactID != id {
 		t.Fatalf("first frame %+v", f)
 	}
-	until(func(f parleyhttp.ChatFrame) bool { return f.Content == "Hello?" && f.ParticipantRole == "CUSTOMER" })
-	until(func(f parleyhttp.ChatFrame) bool { return f.Event == "PARTICIPANT_JOINED" && f.UserID == agent })
+	until(func(f api.ChatFrame) bool { return f.Content == "Hello?" && f.ParticipantRole == "CUSTOMER" })
+	until(func(f api.ChatFrame) bool { return f.Event == "PARTICIPANT_JOINED" && f.UserID == agent })
 
 	// The customer's websocket on the chat channel's handler.
 	cu := "ws" + strings.TrimPrefix(cw.chatURL, "http") + "/v1/chat/connect?token=" + url.QueryEscape(token)
@@ -263,22 +262,22 @@ func TestChatOverTheAPI(t *testing.T) {
 		t.Fatal(err)
 	}
 	custUntil(func(f chat.Frame) bool { return f.Content == "Hi Pat, how can I help?" && f.ParticipantRole == "AGENT" })
-	until(func(f parleyhttp.ChatFrame) bool { return f.ClientID == "m1" })
+	until(func(f api.ChatFrame) bool { return f.ClientID == "m1" })
 	if err := conn.WriteMessage(websocket.TextMessage, []byte(`{"type":"MESSAGE","content":""}`)); err != nil {
 		t.Fatal(err)
 	}
-	if f := until(func(f parleyhttp.ChatFrame) bool { return f.Type == "ERROR" }); f.Error.Field != "content" {
+	if f := until(func(f api.ChatFrame) bool { return f.Type == "ERROR" }); f.Error.Field != "content" {
 		t.Fatalf("error frame %+v", f.Error)
 	}
-	var sent parleyhttp.ChatItem
-	cw.must(c, "POST", "/v1/agent/chats/"+id+"/messages", parleyhttp.ChatMessageRequest{Content: "Over REST too."}, &sent)
+	var sent api.ChatItem
+	cw.must(c, "POST", "/v1/agent/chats/"+id+"/messages", api.ChatMessageRequest{Content: "Over REST too."}, &sent)
 	custUntil(func(f chat.Frame) bool { return f.ID == sent.ID && f.Content == "Over REST too." })
 	// Customer → agent.
 	b, _ = json.Marshal(chat.ClientFrame{Type: chat.ClientMessage, Content: "My order is late.", ClientID: "p1"})
 	if err := cust.WriteMessage(websocket.TextMessage, b); err != nil {
 		t.Fatal(err)
 	}
-	until(func(f parleyhttp.ChatFrame) bool { return f.Content == "My order is late." })
+	until(func(f api.ChatFrame) bool { return f.Content == "My order is late." })
 
 	// An attachment as multipart, downloaded back.
 	var body bytes.Buffer
@@ -290,7 +289,7 @@ func TestChatOverTheAPI(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var att parleyhttp.ChatItem
+	var att api.ChatItem
 	_ = json.NewDecoder(resp.Body).Decode(&att)
 	resp.Body.Close()
 	if resp.StatusCode != 201 || att.Attachment == nil || att.Attachment.ContentType != "image/png" {
@@ -309,12 +308,12 @@ func TestChatOverTheAPI(t *testing.T) {
 	}
 
 	// Transfer to the fixture queue: the agent leaves; their websocket closes normally.
-	var tr parleyhttp.ChatTransferResponse
-	cw.must(c, "POST", "/v1/agent/chats/"+id+"/transfer", parleyhttp.ChatTransferRequest{QueueID: cw.chatQueue()}, &tr)
+	var tr api.ChatTransferResponse
+	cw.must(c, "POST", "/v1/agent/chats/"+id+"/transfer", api.ChatTransferRequest{QueueID: cw.chatQueue()}, &tr)
 	if tr.ContactID == "" || tr.ContactID == id {
 		t.Fatalf("transfer answer %+v", tr)
 	}
-	until(func(f parleyhttp.ChatFrame) bool { return f.Event == "PARTICIPANT_LEFT" })
+	until(func(f api.ChatFrame) bool { return f.Event == "PARTICIPANT_LEFT" })
 	_ = conn.SetReadDeadline(time.Now().Add(10 * time.Second))
 	if _, _, err := conn.ReadMessage(); !websocket.IsCloseError(err, websocket.CloseNormalClosure) {
 		t.Fatalf("agent websocket after the transfer: %v, want a normal close", err)
@@ -322,7 +321,7 @@ func TestChatOverTheAPI(t *testing.T) {
 	custUntil(func(f chat.Frame) bool { return f.Event == "TRANSFER_SUCCEEDED" && f.ContactID == tr.ContactID })
 
 	// The transcript: the agent of the chat, a supervisor with ContactSearch.View, not others.
-	var transcript parleyhttp.ChatTranscript
+	var transcript api.ChatTranscript
 	cw.must(c, "GET", "/v1/contacts/"+tr.ContactID+"/transcript", nil, &transcript)
 	var texts []string
 	for i, it := range transcript.Items {

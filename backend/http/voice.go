@@ -3,39 +3,11 @@ package http
 import (
 	"net/http"
 
+	"github.com/parley-cc/parley/backend/api"
 	"github.com/parley-cc/parley/backend/parley"
 )
 
 func init() { channelRouteSets = append(channelRouteSets, (*Server).voiceRoutes) }
-
-// Wire types of the agent's voice routes. They mirror the domain's voice types
-// (backend/parley's voice.go); they live here until backend/api has voice types.
-
-// SIPCredentials are the agent's softphone credentials: register username/password with the
-// registrar (digest, realm) to receive calls.
-type SIPCredentials struct {
-	Username  string `json:"username"`
-	Password  string `json:"password"`
-	Registrar string `json:"registrar"` // a SIP URI, e.g. sip:127.0.0.1:5060
-	Realm     string `json:"realm"`
-}
-
-// VoiceDigitsRequest holds DTMF digits to send to the customer: 0-9, *, # and A-D.
-type VoiceDigitsRequest struct {
-	Digits string `json:"digits"`
-}
-
-// VoiceTransferRequest names exactly one destination of a blind transfer.
-type VoiceTransferRequest struct {
-	QueueID        string `json:"queueId,omitempty"`
-	AgentID        string `json:"agentId,omitempty"`
-	QuickConnectID string `json:"quickConnectId,omitempty"`
-}
-
-// VoiceTransferResponse names the contact the call continues on.
-type VoiceTransferResponse struct {
-	ContactID string `json:"contactId"`
-}
 
 func (s *Server) voiceRoutes() []route {
 	call := func(verb, summary string, req, resp any, statuses []int, h func(http.ResponseWriter, *http.Request) error) route {
@@ -55,7 +27,7 @@ func (s *Server) voiceRoutes() []route {
 	return []route{
 		{Method: "GET", Pattern: "/v1/agent/sip", Permission: parley.PermBasicAgentAccess, Tag: "voice",
 			Summary:  "Your softphone's SIP credentials (issued on first use, the same until your agent session ends): register with them to receive calls",
-			Response: SIPCredentials{}, Statuses: []int{200, 401, 403, 503}, Handler: s.withVoice(s.sipCredentials)},
+			Response: api.SIPCredentials{}, Statuses: []int{200, 401, 403, 503}, Handler: s.withVoice(s.sipCredentials)},
 		call("hold", "Put the customer of a call connected to you on hold (they hear hold music)", nil, nil,
 			[]int{204, 401, 403, 404, 409},
 			noContent(func(v parley.VoiceService, r *http.Request, a parley.UserID, id parley.ContactID) error {
@@ -65,10 +37,10 @@ func (s *Server) voiceRoutes() []route {
 			noContent(func(v parley.VoiceService, r *http.Request, a parley.UserID, id parley.ContactID) error {
 				return v.Resume(r.Context(), a, id)
 			})),
-		call("dtmf", "Send DTMF digits (0-9, *, #, A-D) to the customer", VoiceDigitsRequest{}, nil,
+		call("dtmf", "Send DTMF digits (0-9, *, #, A-D) to the customer", api.VoiceDigitsRequest{}, nil,
 			[]int{204, 400, 401, 403, 404, 409}, s.voiceDigits),
 		call("transfer", "Blind-transfer the call to a queue, an agent or a quick connect; it continues on a new contact and your phone hangs up",
-			VoiceTransferRequest{}, VoiceTransferResponse{}, []int{200, 400, 401, 403, 404, 409, 503}, s.voiceTransfer),
+			api.VoiceTransferRequest{}, api.VoiceTransferResponse{}, []int{200, 400, 401, 403, 404, 409, 503}, s.voiceTransfer),
 		call("hangup", "Hang up the call (you enter after-contact work)", nil, nil, []int{204, 401, 403, 404, 409},
 			noContent(func(v parley.VoiceService, r *http.Request, a parley.UserID, id parley.ContactID) error {
 				return v.Hangup(r.Context(), a, id)
@@ -95,12 +67,12 @@ func (s *Server) sipCredentials(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, SIPCredentials{Username: c.Username, Password: c.Password, Registrar: c.Registrar, Realm: c.Realm})
+	writeJSON(w, http.StatusOK, api.SIPCredentials{Username: c.Username, Password: c.Password, Registrar: c.Registrar, Realm: c.Realm})
 	return nil
 }
 
 func (s *Server) voiceDigits(w http.ResponseWriter, r *http.Request) error {
-	in, err := decodeBody[VoiceDigitsRequest](r)
+	in, err := decodeBody[api.VoiceDigitsRequest](r)
 	if err != nil {
 		return err
 	}
@@ -113,7 +85,7 @@ func (s *Server) voiceDigits(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) voiceTransfer(w http.ResponseWriter, r *http.Request) error {
-	in, err := decodeBody[VoiceTransferRequest](r)
+	in, err := decodeBody[api.VoiceTransferRequest](r)
 	if err != nil {
 		return err
 	}
@@ -123,6 +95,6 @@ func (s *Server) voiceTransfer(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, VoiceTransferResponse{ContactID: string(next)})
+	writeJSON(w, http.StatusOK, api.VoiceTransferResponse{ContactID: string(next)})
 	return nil
 }

@@ -174,7 +174,7 @@ func init() {
 	register("GET /v1/agent/sip 503", func(f *fixtures) request { // the world's API runs no voice channel
 		return request{client: f.w.agent, path: "/v1/agent/sip"}
 	})
-	bodies := map[string]any{"dtmf": parleyhttp.VoiceDigitsRequest{Digits: "12#"}, "transfer": parleyhttp.VoiceTransferRequest{QueueID: "support"}}
+	bodies := map[string]any{"dtmf": api.VoiceDigitsRequest{Digits: "12#"}, "transfer": api.VoiceTransferRequest{QueueID: "support"}}
 	for _, verb := range []string{"hold", "resume", "dtmf", "transfer", "hangup"} {
 		key := "POST /v1/agent/calls/{id}/" + verb
 		ok := 204
@@ -200,15 +200,15 @@ func init() {
 	}
 	register("POST /v1/agent/calls/{id}/dtmf 400", func(f *fixtures) request {
 		c, agent, v := f.voiceAgent()
-		return request{client: c, path: callPath(v.connect(agent), "dtmf"), body: parleyhttp.VoiceDigitsRequest{Digits: "12x"}}
+		return request{client: c, path: callPath(v.connect(agent), "dtmf"), body: api.VoiceDigitsRequest{Digits: "12x"}}
 	})
 	register("POST /v1/agent/calls/{id}/transfer 400", func(f *fixtures) request { // two destinations
 		c, agent, v := f.voiceAgent()
-		return request{client: c, path: callPath(v.connect(agent), "transfer"), body: parleyhttp.VoiceTransferRequest{QueueID: "q", AgentID: "a"}}
+		return request{client: c, path: callPath(v.connect(agent), "transfer"), body: api.VoiceTransferRequest{QueueID: "q", AgentID: "a"}}
 	})
 	register("POST /v1/agent/calls/{id}/transfer 503", func(f *fixtures) request { // the queue is full
 		c, agent, v := f.voiceAgent()
-		return request{client: c, path: callPath(v.connect(agent), "transfer"), body: parleyhttp.VoiceTransferRequest{QueueID: "full"}}
+		return request{client: c, path: callPath(v.connect(agent), "transfer"), body: api.VoiceTransferRequest{QueueID: "full"}}
 	})
 }
 
@@ -216,7 +216,7 @@ func TestVoiceOverTheAPI(t *testing.T) {
 	w := newWorld(t)
 	f := newFixtures(w)
 	c, agent, v := f.voiceAgent()
-	var creds parleyhttp.SIPCredentials
+	var creds api.SIPCredentials
 	w.must(c, "GET", "/v1/agent/sip", nil, &creds)
 	if creds.Registrar != "sip:127.0.0.1:5060" || creds.Password == "" || creds.Realm != "parley" {
 		t.Fatalf("credentials %+v", creds)
@@ -228,15 +228,15 @@ func TestVoiceOverTheAPI(t *testing.T) {
 		t.Fatalf("hold twice: %d %+v", st, e)
 	}
 	w.must(c, "POST", path+"resume", nil, nil)
-	w.must(c, "POST", path+"dtmf", parleyhttp.VoiceDigitsRequest{Digits: "1#"}, nil)
-	if st, e := w.do(c, "POST", path+"dtmf", parleyhttp.VoiceDigitsRequest{Digits: "9!"}, nil); st != 400 || e.Field != "digits" {
+	w.must(c, "POST", path+"dtmf", api.VoiceDigitsRequest{Digits: "1#"}, nil)
+	if st, e := w.do(c, "POST", path+"dtmf", api.VoiceDigitsRequest{Digits: "9!"}, nil); st != 400 || e.Field != "digits" {
 		t.Fatalf("bad digits: %d %+v", st, e)
 	}
 	if st, e := w.do(c, "POST", path+"dtmf", `{"digits": "1", "tone": true}`, nil); st != 400 {
 		t.Fatalf("unknown field: %d %+v", st, e)
 	}
-	var moved parleyhttp.VoiceTransferResponse
-	w.must(c, "POST", path+"transfer", parleyhttp.VoiceTransferRequest{QuickConnectID: "qc-1"}, &moved)
+	var moved api.VoiceTransferResponse
+	w.must(c, "POST", path+"transfer", api.VoiceTransferRequest{QuickConnectID: "qc-1"}, &moved)
 	if moved.ContactID != string(id)+"-next" {
 		t.Fatalf("transfer response %+v", moved)
 	}
