@@ -45,7 +45,29 @@ func (s *Server) voiceRoutes() []route {
 			noContent(func(v parley.VoiceService, r *http.Request, a parley.UserID, id parley.ContactID) error {
 				return v.Hangup(r.Context(), a, id)
 			})),
+		{Method: "POST", Pattern: "/v1/contacts/outbound", Permission: parley.PermOutboundCallAccess, Tag: "voice",
+			Summary: "Call a customer: your softphone rings first, then the customer through the default SIP trunk with the queue's outbound caller ID (default queue: your routing profile's default outbound queue)",
+			Request: api.OutboundCallRequest{}, Response: api.OutboundCallResponse{}, Statuses: []int{200, 400, 401, 403, 409, 503},
+			Handler: s.withVoice(s.outboundCall)},
 	}
+}
+
+func (s *Server) outboundCall(w http.ResponseWriter, r *http.Request) error {
+	in, err := decodeBody[api.OutboundCallRequest](r)
+	if err != nil {
+		return err
+	}
+	vc, ok := s.svc.Voice.(parley.VoiceCallService)
+	if !ok {
+		return parley.Errorf(parley.EUnavailable, "the voice channel cannot place calls")
+	}
+	id, err := vc.StartOutbound(r.Context(), sessionFrom(r.Context()).UserID,
+		parley.OutboundCall{Destination: in.DestinationPhoneNumber, QueueID: parley.QueueID(in.QueueID)})
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, api.OutboundCallResponse{ContactID: string(id)})
+	return nil
 }
 
 // withVoice answers 503 when the voice channel is not running.

@@ -10,6 +10,7 @@ import (
 	"github.com/parley-cc/parley/backend/api"
 	parleyhttp "github.com/parley-cc/parley/backend/http"
 	"github.com/parley-cc/parley/backend/parley"
+	"github.com/parley-cc/parley/backend/sqlite"
 )
 
 // fakeVoice is a parley.VoiceService with calls the test sets up. The voice channel itself
@@ -21,7 +22,30 @@ type fakeVoice struct {
 	held  map[parley.ContactID]bool
 	sent  map[parley.ContactID]string
 	n     int
+
+	trunks parley.TrunkService
 }
+
+// TrunkStore makes the fake a trunk store for /v1/trunks (the real store, in the world's DB).
+func (v *fakeVoice) TrunkStore() parley.TrunkService { return v.trunks }
+
+// StartOutbound: a call connected to the agent at once; EConflict when they are on one.
+func (v *fakeVoice) StartOutbound(_ context.Context, agent parley.UserID, oc parley.OutboundCall) (parley.ContactID, error) {
+	if err := oc.Validate(); err != nil {
+		return "", err
+	}
+	v.mu.Lock()
+	for _, a := range v.calls {
+		if a == agent {
+			v.mu.Unlock()
+			return "", parley.Conflictf("agent %q is already on a call", agent)
+		}
+	}
+	v.mu.Unlock()
+	return v.connect(agent), nil
+}
+
+var _ parley.VoiceCallService = (*fakeVoice)(nil)
 
 func newFakeVoice() *fakeVoice {
 	return &fakeVoice{calls: map[parley.ContactID]parley.UserID{}, held: map[parley.ContactID]bool{}, sent: map[parley.ContactID]string{}}
@@ -139,6 +163,7 @@ func voiceAPIOf(w *world) *voiceAPI {
 	}
 	svc := w.svc
 	v := &voiceAPI{voice: newFakeVoice()}
+	v.voice.trunks = sqlite.NewTrunkService(w.db)
 	svc.Voice = v.voice
 	ts := httptest.NewServer(parleyhttp.NewServer(svc).Handler())
 	v.url = ts.URL
@@ -210,6 +235,123 @@ func init() {
 		c, agent, v := f.voiceAgent()
 		return request{client: c, path: callPath(v.connect(agent), "transfer"), body: api.VoiceTransferRequest{QueueID: "full"}}
 	})
+
+	// Outbound calls.
+	const out = "POST /v1/contacts/outbound "
+	dial := api.OutboundCallRequest{DestinationPhoneNumber: "+15555550199"}
+	register(out+"200", func(f *fixtures) request {
+		c, _, _ := f.voiceAgent()
+		return request{client: c, path: "/v1/contacts/outbound", body: dial}
+	})
+	register(out+"400", func(f *fixtures) request {
+		c, _, _ := f.voiceAgent()
+		return request{client: c, path: "/v1/contacts/outbound", body: api.OutboundCallRequest{DestinationPhoneNumber: "call me"}}
+	})
+	register(out+"403", func(f *fixtures) request { // a quality analyst has no OutboundCallAccess
+		return request{client: f.analyst(), path: "/v1/contacts/outbound", body: dial}
+	})
+	register(out+"409", func(f *fixtures) request { // already on a call
+		c, agent, v := f.voiceAgent()
+		v.connect(agent)
+		return request{client: c, path: "/v1/contacts/outbound", body: dial}
+	})
+	register(out+"503", func(f *fixtures) request { // the world's API runs no voice channel
+		return request{client: f.w.agent, path: "/v1/contacts/outbound", body: dial}
+	})
+
+	// Trunks: served by the voice API (its voice service is the trunk store); the world's
+	// API has none and answers 503.
+	admin := func(f *fixtures) *api.Client {
+		v := voiceAPIOf(f.w)
+		c := f.w.login("admin", adminPassword)
+		c.BaseURL = v.url
+		return c
+	}
+	trunk := func(f *fixtures) api.Trunk {
+		return api.Trunk{Name: f.name("Carrier"), Host: "sip.carrier.example", Username: "parley", Password: "trunk-secret"}
+	}
+	create := func(f *fixtures, c *api.Client) api.Trunk {
+		var t api.Trunk
+		f.w.must(c, "POST", "/v1/trunks", trunk(f), &t)
+		return t
+	}
+	item := func(id string) string { return "/v1/trunks/" + id }
+	register("GET /v1/trunks 200", func(f *fixtures) request { return request{client: admin(f), path: "/v1/trunks"} })
+	register("POST /v1/trunks 201", func(f *fixtures) request { return request{client: admin(f), path: "/v1/trunks", body: trunk(f)} })
+	register("POST /v1/trunks 400", func(f *fixtures) request {
+		return request{client: admin(f), path: "/v1/trunks", body: api.Trunk{Name: f.name("Bad"), Host: "sip.example", Transport: "sctp"}}
+	})
+	register("POST /v1/trunks 409", func(f *fixtures) request {
+		c := admin(f)
+		t := create(f, c)
+		return request{client: c, path: "/v1/trunks", body: api.Trunk{Name: t.Name, Host: "other.example"}}
+	})
+	register("GET /v1/trunks/{id} 200", func(f *fixtures) request {
+		c := admin(f)
+		return request{client: c, path: item(create(f, c).ID)}
+	})
+	register("PUT /v1/trunks/{id} 200", func(f *fixtures) request {
+		c := admin(f)
+		t := create(f, c)
+		t.Password, t.Port = "", 5080
+		return request{client: c, path: item(t.ID), body: t}
+	})
+	register("PUT /v1/trunks/{id} 400", func(f *fixtures) request {
+		c := admin(f)
+		t := create(f, c)
+		t.Host = "sip.example:5060"
+		return request{client: c, path: item(t.ID), body: t}
+	})
+	register("PUT /v1/trunks/{id} 409", func(f *fixtures) request {
+		c := admin(f)
+		a, b := create(f, c), create(f, c)
+		b.Name = a.Name
+		return request{client: c, path: item(b.ID), body: b}
+	})
+	register("DELETE /v1/trunks/{id} 204", func(f *fixtures) request {
+		c := admin(f)
+		return request{client: c, path: item(create(f, c).ID)}
+	})
+	for _, m := range []string{"GET", "PUT", "DELETE"} {
+		register(m+" /v1/trunks/{id} 404", func(f *fixtures) request {
+			return request{client: admin(f), path: item("no-such-trunk"), body: trunk(f)}
+		})
+		register(m+" /v1/trunks/{id} 503", func(f *fixtures) request {
+			return request{client: f.w.admin, path: item("x"), body: trunk(f)}
+		})
+	}
+	register("GET /v1/trunks 503", func(f *fixtures) request { return request{client: f.w.admin, path: "/v1/trunks"} })
+	register("POST /v1/trunks 503", func(f *fixtures) request { return request{client: f.w.admin, path: "/v1/trunks", body: trunk(f)} })
+}
+
+// TestTrunksOverTheAPI: the password is write-only and kept by a PUT without it; outbound
+// calls answer with the new contact.
+func TestTrunksOverTheAPI(t *testing.T) {
+	w := newWorld(t)
+	f := newFixtures(w)
+	v := voiceAPIOf(w)
+	c := w.login("admin", adminPassword)
+	c.BaseURL = v.url
+	var tr api.Trunk
+	w.must(c, "POST", "/v1/trunks", api.Trunk{Name: "Carrier", Host: "10.1.2.3", Username: "parley", Password: "trunk-secret", Default: true}, &tr)
+	if tr.Password != "" || tr.Port != 5060 || tr.Transport != "udp" || tr.NumberFormat != "E164" || !tr.Default {
+		t.Fatalf("created trunk %+v: want no password, defaults filled", tr)
+	}
+	tr.Transport = "tcp"
+	w.must(c, "PUT", "/v1/trunks/"+tr.ID, tr, &tr)
+	stored, err := v.voice.trunks.FindTrunkByID(context.Background(), parley.TrunkID(tr.ID))
+	if err != nil || stored.Password != "trunk-secret" || stored.Transport != "tcp" {
+		t.Fatalf("stored trunk %+v, %v: want the password kept", stored, err)
+	}
+	ac, agent, _ := f.voiceAgent()
+	var res api.OutboundCallResponse
+	w.must(ac, "POST", "/v1/contacts/outbound", api.OutboundCallRequest{DestinationPhoneNumber: "+15555550199"}, &res)
+	if res.ContactID == "" {
+		t.Fatal("no contact ID")
+	}
+	if st, e := w.do(ac, "POST", "/v1/agent/calls/"+res.ContactID+"/hold", nil, nil); st != 204 {
+		t.Errorf("hold the outbound call of %s: %d %+v", agent, st, e)
+	}
 }
 
 func TestVoiceOverTheAPI(t *testing.T) {

@@ -213,3 +213,27 @@ func tone(d time.Duration) *Audio {
 	}
 	return a
 }
+
+// runSippAt runs sipp as a server (a UAS scenario) on port and returns when it exits.
+func runSippAt(t testing.TB, port int, scenarioPath string, args ...string) sippResult {
+	t.Helper()
+	requireTool(t, "sipp")
+	all := append([]string{
+		"-sf", scenarioPath, "-i", "127.0.0.1", "-p", strconv.Itoa(port), "-mp", strconv.Itoa(freePort(t)),
+		"-nostdin", "-timeout", "60s", "-timeout_error",
+	}, args...)
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "sipp", all...)
+	cmd.Dir = t.TempDir()
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	err := cmd.Run()
+	code := 0
+	if ee, ok := errors.AsType[*exec.ExitError](err); ok {
+		code = ee.ExitCode()
+	} else if err != nil {
+		t.Errorf("sipp: %v", err)
+	}
+	return sippResult{out: out.String(), code: code}
+}

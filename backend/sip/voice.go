@@ -131,9 +131,19 @@ type VoiceChannel struct {
 	Clock routing.Clock
 	// Logger; default slog.Default().
 	Logger *slog.Logger
+	// Trunks are where outbound calls and queued callbacks go (the default trunk). Nil:
+	// StartOutbound answers EUnavailable and callbacks fail (CallbackNoAnswer).
+	Trunks parley.TrunkService
 
 	srv *Server
-	svc VoiceServices
+
+	// The calls the channel places itself (outbound calls, callbacks) run in goroutines that
+	// Run starts and waits for; runCtx is Run's context (the channel's lifetime).
+	runMu   sync.Mutex
+	runCtx  context.Context
+	spawned sync.WaitGroup
+	starts  []func(ctx context.Context) // callbacks to start, queued by Publish for Run
+	svc     VoiceServices
 
 	mu    sync.Mutex
 	boxes map[parley.ContactID]*callBox
@@ -220,11 +230,18 @@ func (v *VoiceChannel) Publish(ev parley.RoutingEvent) {
 	}
 	v.mu.Lock()
 	box := v.boxes[ce.ContactID]
-	if box == nil && ce.Type == parley.ContactEventInitiated && ce.PreviousContactID != "" {
+	if box == nil && ce.Type == parley.ContactEventInitiated && ce.PreviousContactID != "" && ce.InitiationMethod != parley.InitCallback {
 		if box = v.boxes[ce.PreviousContactID]; box != nil {
 			v.boxes[ce.ContactID] = box
 			box.ids = append(box.ids, ce.ContactID)
 		}
+	}
+	if box == nil && ce.InitiationMethod == parley.InitCallback && (ce.Type == parley.ContactEventOffered || ce.Type == parley.ContactEventConnecting) {
+		// A queued callback reached an agent: the channel dials it (Run starts the call).
+		box = v.registerLocked(ce.ContactID)
+		v.evMu.Lock()
+		v.starts = append(v.starts, func(ctx context.Context) { v.runCallback(ctx, box, ce.ContactID) })
+		v.evMu.Unlock()
 	}
 	v.mu.Unlock()
 	if box != nil {
@@ -246,11 +263,28 @@ func (v *VoiceChannel) Publish(ev parley.RoutingEvent) {
 }
 
 func (v *VoiceChannel) register(id parley.ContactID) *callBox {
-	b := &callBox{current: id, notify: make(chan struct{}, 1), cmds: make(chan *voiceCmd), done: make(chan struct{}), ids: []parley.ContactID{id}}
 	v.mu.Lock()
+	defer v.mu.Unlock()
+	return v.registerLocked(id)
+}
+
+func (v *VoiceChannel) registerLocked(id parley.ContactID) *callBox {
+	b := &callBox{current: id, notify: make(chan struct{}, 1), cmds: make(chan *voiceCmd), done: make(chan struct{}), ids: []parley.ContactID{id}}
 	v.boxes[id] = b
-	v.mu.Unlock()
 	return b
+}
+
+// spawn runs f in a goroutine for the channel's lifetime (Run's context); Run waits for it.
+// EUnavailable when Run is not running.
+func (v *VoiceChannel) spawn(f func(ctx context.Context)) error {
+	v.runMu.Lock()
+	defer v.runMu.Unlock()
+	if v.runCtx == nil || v.runCtx.Err() != nil {
+		return parley.Errorf(parley.EUnavailable, "the voice channel is not running")
+	}
+	ctx := v.runCtx
+	v.spawned.Go(func() { f(ctx) })
+	return nil
 }
 
 func (v *VoiceChannel) unregister(b *callBox) {
@@ -267,6 +301,15 @@ func (v *VoiceChannel) unregister(b *callBox) {
 // Run keeps the stored voice contacts in step with the router's events (state, queue, agent,
 // disconnect, the contacts transfers create) until ctx ends.
 func (v *VoiceChannel) Run(ctx context.Context) error {
+	v.runMu.Lock()
+	v.runCtx = ctx
+	v.runMu.Unlock()
+	defer func() {
+		v.runMu.Lock()
+		v.runCtx = nil
+		v.runMu.Unlock()
+		v.spawned.Wait()
+	}()
 	for {
 		select {
 		case <-ctx.Done():
@@ -276,7 +319,14 @@ func (v *VoiceChannel) Run(ctx context.Context) error {
 		v.evMu.Lock()
 		evs := v.evs
 		v.evs = nil
+		starts := v.starts
+		v.starts = nil
 		v.evMu.Unlock()
+		for _, f := range starts {
+			if err := v.spawn(f); err != nil {
+				v.logger().Warn("voice: start a placed call", slog.Any("err", err))
+			}
+		}
 		for _, ev := range evs {
 			if err := v.applyEvent(ctx, ev); err != nil && ctx.Err() == nil {
 				v.logger().Error("voice: update contact from router event", slog.String("contact_id", string(ev.ContactID)),

@@ -193,14 +193,21 @@ var errNotRegistered = errors.New("the agent's softphone is not registered")
 // startOffer INVITEs the agent's registered softphone. The result comes on o.result, unless the
 // offer is abandoned first (then a phone that answered anyway is hung up).
 func (r *callRun) startOffer(ctx context.Context, agent parley.UserID, accepted bool) *offer {
+	return r.v.startOffer(ctx, r.contact.ID, agent, r.call.From, accepted)
+}
+
+// startOffer INVITEs agent's registered softphone for contact id, showing fromUser as the
+// caller. The result comes on o.result, unless the offer is abandoned first (then a phone that
+// answered anyway is hung up).
+func (v *VoiceChannel) startOffer(ctx context.Context, id parley.ContactID, agent parley.UserID, fromUser string, accepted bool) *offer {
 	o := &offer{agent: agent, accepted: accepted, result: make(chan dialResult), abandon: make(chan struct{})}
-	headers := voiceHeaders(r.contact.ID, accepted)
-	ring := r.v.svc.Router.RingTimeout(parley.ChannelVoice) + 5*time.Second
+	headers := voiceHeaders(id, accepted)
+	ring := v.svc.Router.RingTimeout(parley.ChannelVoice) + 5*time.Second
 	dctx, cancel := context.WithTimeout(ctx, ring)
 	o.cancel = cancel
 	var b Binding
 	ok := false
-	if reg := r.v.srv.Registrar; reg != nil {
+	if reg := v.srv.Registrar; reg != nil {
 		b, ok = reg.Contact(agent)
 	}
 	go func() {
@@ -208,7 +215,7 @@ func (r *callRun) startOffer(ctx context.Context, agent parley.UserID, accepted 
 		if !ok {
 			res.err = errNotRegistered
 		} else {
-			res.oc, res.err = r.v.srv.Dial(dctx, b.Contact, DialOptions{FromUser: r.call.From, Headers: headers})
+			res.oc, res.err = v.srv.Dial(dctx, b.Contact, DialOptions{FromUser: fromUser, Headers: headers})
 		}
 		select {
 		case o.result <- res:

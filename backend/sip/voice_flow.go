@@ -86,7 +86,7 @@ func (r *callRun) runFlow(ctx context.Context, sess *flow.Session, effects []flo
 			case *flow.CreateTask:
 				r.createTask(ctx, e)
 			case *flow.CreateCallback:
-				r.log.Warn("voice: CreateCallbackContact is not supported yet (no outbound calls); skipped")
+				r.createCallback(ctx, e)
 			case *flow.SetRecording:
 				r.record = slices.ContainsFunc(e.Participants, func(p string) bool {
 					return strings.EqualFold(p, "Agent") || strings.EqualFold(p, "Customer")

@@ -116,7 +116,7 @@ func serve(ctx context.Context, c common, sipf sipFlags, httpAddr string, demo b
 	}
 	*rp.chat.to = chats
 	svc.Chat = chats
-	voice, err := newVoice(sipf, c.dataDir, svc, rp, env, tasks, logger)
+	voice, err := newVoice(sipf, c.dataDir, svc, rp, env, tasks, sqlite.NewTrunkService(db), logger)
 	if err != nil {
 		return err
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/parley-cc/parley/backend/flow"
 	parleyhttp "github.com/parley-cc/parley/backend/http"
+	"github.com/parley-cc/parley/backend/parley"
 	"github.com/parley-cc/parley/backend/sip"
 	"github.com/parley-cc/parley/backend/task"
 )
@@ -51,7 +52,9 @@ type voiceParts struct {
 }
 
 // newVoice builds telephony: recordings left by a crash are repaired first.
-func newVoice(f sipFlags, dataDir string, svc parleyhttp.Services, rp *routingParts, env flow.Env, tasks *task.Service, logger *slog.Logger) (*voiceParts, error) {
+// trunks are the SIP trunks outbound calls and callbacks go through (the API's /v1/trunks
+// finds them through the voice channel).
+func newVoice(f sipFlags, dataDir string, svc parleyhttp.Services, rp *routingParts, env flow.Env, tasks *task.Service, trunks parley.TrunkService, logger *slog.Logger) (*voiceParts, error) {
 	rtpMin, rtpMax, err := f.rtpRange()
 	if err != nil {
 		return nil, err
@@ -77,6 +80,7 @@ func newVoice(f sipFlags, dataDir string, svc parleyhttp.Services, rp *routingPa
 	ch.PromptStore, ch.QuickConnects = svc.Prompts, svc.QuickConnects
 	ch.Functions = storedFunctions{svc: svc.ExternalFunctions, logger: logger}
 	ch.Tasks = tasks
+	ch.Trunks = trunks
 	ch.Logger = logger
 	return &voiceParts{server: srv, channel: ch}, nil
 }
