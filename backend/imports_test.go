@@ -31,7 +31,7 @@ var allowed = map[string][]string{
 	"backend/http":        {"backend/parley", "backend/api"},
 	"backend/ws":          {"backend/parley", "backend/api"},
 	"backend/sip/...":     {"backend/parley", "backend/flow/...", "backend/routing", "backend/sip/..."},
-	"backend/chat":        {"backend/parley", "backend/flow", "backend/routing"},
+	"backend/chat":        {"backend/parley", "backend/api", "backend/flow", "backend/routing"},
 	"backend/task":        {"backend/parley", "backend/flow", "backend/routing"},
 	"backend/cmd/...":     {"backend/..."},
 }

@@ -16,6 +16,7 @@ import (
 
 	"github.com/gorilla/websocket"
 
+	"github.com/parley-cc/parley/backend/api"
 	"github.com/parley-cc/parley/backend/parley"
 )
 
@@ -32,17 +33,6 @@ const (
 
 // maxStartBody bounds the body of POST /v1/chat/start.
 const maxStartBody = 64 << 10
-
-var statusOf = map[parley.ErrorCode]int{
-	parley.EInvalid:      http.StatusBadRequest,
-	parley.ENotFound:     http.StatusNotFound,
-	parley.EConflict:     http.StatusConflict,
-	parley.EUnauthorized: http.StatusUnauthorized,
-	parley.EForbidden:    http.StatusForbidden,
-	parley.ETooMany:      http.StatusTooManyRequests,
-	parley.EUnavailable:  http.StatusServiceUnavailable,
-	parley.EInternal:     http.StatusInternalServerError,
-}
 
 var errNoToken = parley.Errorf(parley.EUnauthorized, "a valid participant token is required (?token= or Authorization: Bearer); start a chat with POST /v1/chat/start")
 
@@ -119,14 +109,10 @@ func (s *Service) writeError(w http.ResponseWriter, r *http.Request, err error) 
 	if code == parley.EInternal {
 		s.log().Error("chat: request failed", "method", r.Method, "path", r.URL.Path, "err", err)
 	}
-	status, ok := statusOf[code]
-	if !ok {
-		status = http.StatusInternalServerError
-	}
 	if code == parley.EUnauthorized {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="parley-chat"`)
 	}
-	writeJSON(w, status, ErrorBody{Error: *errorInfo(err)})
+	writeJSON(w, api.HTTPStatus(string(code)), ErrorBody{Error: *errorInfo(err)})
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

@@ -10,18 +10,6 @@ import (
 	"github.com/parley-cc/parley/backend/parley"
 )
 
-// statusOf maps each domain error code to its HTTP status: the one table.
-var statusOf = map[parley.ErrorCode]int{
-	parley.EInvalid:      http.StatusBadRequest,
-	parley.ENotFound:     http.StatusNotFound,
-	parley.EConflict:     http.StatusConflict,
-	parley.EUnauthorized: http.StatusUnauthorized,
-	parley.EForbidden:    http.StatusForbidden,
-	parley.ETooMany:      http.StatusTooManyRequests,
-	parley.EUnavailable:  http.StatusServiceUnavailable,
-	parley.EInternal:     http.StatusInternalServerError,
-}
-
 // writeError answers with err's status and an api.ErrorBody. Internal errors are logged and
 // their text is replaced by a generic message.
 func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
@@ -37,11 +25,7 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	if code == parley.EInternal {
 		s.Logger.Error("request failed", slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.Any("err", err))
 	}
-	status, ok := statusOf[code]
-	if !ok {
-		status = http.StatusInternalServerError
-	}
-	writeJSON(w, status, api.ErrorBody{Error: body})
+	writeJSON(w, api.HTTPStatus(string(code)), api.ErrorBody{Error: body})
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

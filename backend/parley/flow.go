@@ -120,3 +120,30 @@ type FlowService interface {
 	// RollbackFlow makes an earlier version live again and copies it into the draft. ENotFound.
 	RollbackFlow(ctx context.Context, id FlowID, version int) (*Flow, error)
 }
+
+// FlowSource loads the content of a flow's published (live) version, for channels that start
+// flows by ID.
+type FlowSource interface {
+	// PublishedFlowContent returns the live version's Flow language JSON. ENotFound for an
+	// unknown flow; EInvalid (field flowId) for a flow that was never published.
+	PublishedFlowContent(ctx context.Context, id FlowID) (string, error)
+}
+
+// PublishedFlows is the FlowSource over a FlowService.
+type PublishedFlows struct{ Flows FlowService }
+
+// PublishedFlowContent implements FlowSource.
+func (s PublishedFlows) PublishedFlowContent(ctx context.Context, id FlowID) (string, error) {
+	f, err := s.Flows.FindFlowByID(ctx, id)
+	if err != nil {
+		return "", err
+	}
+	if f.PublishedVersion == 0 {
+		return "", Invalidf("flowId", "flow %q (%s) has never been published; publish it first", id, f.Name)
+	}
+	v, err := s.Flows.FindFlowVersion(ctx, id, f.PublishedVersion)
+	if err != nil {
+		return "", err
+	}
+	return v.Content, nil
+}

@@ -31,31 +31,11 @@ type Router interface {
 
 var _ Router = (*routing.Router)(nil)
 
-// FlowSource loads the content of a flow's published (live) version.
-type FlowSource interface {
-	// PublishedFlowContent returns the live version's Flow language JSON. ENotFound for an
-	// unknown flow; EInvalid (field flowId) for a flow that was never published.
-	PublishedFlowContent(ctx context.Context, id parley.FlowID) (string, error)
-}
+// FlowSource loads the content of a flow's published version (parley.FlowSource).
+type FlowSource = parley.FlowSource
 
-// StoreFlowSource is a FlowSource over the flow store.
-type StoreFlowSource struct{ Flows parley.FlowService }
-
-// PublishedFlowContent implements FlowSource.
-func (s StoreFlowSource) PublishedFlowContent(ctx context.Context, id parley.FlowID) (string, error) {
-	f, err := s.Flows.FindFlowByID(ctx, id)
-	if err != nil {
-		return "", err
-	}
-	if f.PublishedVersion == 0 {
-		return "", parley.Invalidf("flowId", "flow %q (%s) has never been published; publish it first", id, f.Name)
-	}
-	v, err := s.Flows.FindFlowVersion(ctx, id, f.PublishedVersion)
-	if err != nil {
-		return "", err
-	}
-	return v.Content, nil
-}
+// StoreFlowSource is the FlowSource over the flow store.
+type StoreFlowSource = parley.PublishedFlows
 
 // FunctionCaller calls external functions for InvokeExternalResource / InvokeLambdaFunction
 // actions in task flows; *extfunc.Caller implements it.
