@@ -30,8 +30,8 @@ type App struct {
 	Settings *SettingsStore
 	// Audio lists and opens headset devices; New uses PortAudio (audio.PortAudio).
 	Audio AudioSystem
-	// Softphone is the seam for the SIP user agent. Until the backend's SIP registrar is
-	// available it is NoSoftphone.
+	// Softphone is the agent's SIP phone; New uses a SIPPhone (a diago user agent), which
+	// registers after an agent signs in.
 	Softphone Softphone
 	// HTTP is the client for REST calls (default: 15 s timeout).
 	HTTP *http.Client
@@ -58,6 +58,7 @@ type session struct {
 	done     chan struct{}
 	notified map[string]bool // offers already announced
 	dir      *Directory
+	phone    bool // the softphone was started for this session
 }
 
 // SessionInfo describes the signed-in user to the frontend.
@@ -84,9 +85,10 @@ type Directory struct {
 	Users  map[string]string `json:"users"`
 }
 
-// New returns an App with default settings path, PortAudio and no softphone. It starts nothing.
+// New returns an App with the default settings path, PortAudio and a SIPPhone. It starts
+// nothing.
 func New() *App {
-	a := &App{Softphone: NoSoftphone{}, ReadyFile: os.Getenv("PARLEY_READY_FILE")}
+	a := &App{Softphone: &SIPPhone{}, ReadyFile: os.Getenv("PARLEY_READY_FILE")}
 	if p, err := DefaultSettingsPath(); err == nil {
 		a.Settings = &SettingsStore{Path: p}
 	}
@@ -222,6 +224,9 @@ func (a *App) SignIn(address, username, password string) (*SessionInfo, error) {
 	a.sess = s
 	a.mu.Unlock()
 	go a.follow(sctx, s, a.now().Add(-2*time.Second))
+	if info.Agent != nil {
+		a.startSoftphone(s)
+	}
 	a.runtime().SetTitle("Parley — " + login.User.Username)
 	out := info
 	return &out, nil
@@ -235,10 +240,15 @@ func (a *App) follow(ctx context.Context, s *session, since time.Time) {
 		BaseURL: s.client.BaseURL, Token: s.client.Token,
 		// The first connection replays the stored events from the beginning: the state was just
 		// loaded over REST, so only events from the sign-in on matter.
-		Skip:     func(ev api.Event) bool { return !ev.Timestamp.IsZero() && ev.Timestamp.Before(since) },
-		OnEvent:  func(ev api.Event) { a.onEvent(s, ev); rt.Emit(EventStream, ev) },
-		OnState:  func(c Connection) { rt.Emit(EventConnection, c) },
-		OnResync: func() { rt.Emit(EventResync, nil) },
+		Skip:    func(ev api.Event) bool { return !ev.Timestamp.IsZero() && ev.Timestamp.Before(since) },
+		OnEvent: func(ev api.Event) { a.onEvent(s, ev); rt.Emit(EventStream, ev) },
+		OnState: func(c Connection) { rt.Emit(EventConnection, c) },
+		OnResync: func() {
+			// after a reconnection the backend may have restarted and forgotten the phone's
+			// registration (and its credentials): register again
+			a.softphone().Refresh()
+			rt.Emit(EventResync, nil)
+		},
 	}
 	if err := st.Run(ctx); errors.Is(err, ErrSessionExpired) {
 		a.mu.Lock()
@@ -246,6 +256,7 @@ func (a *App) follow(ctx context.Context, s *session, since time.Time) {
 			a.sess = nil
 		}
 		a.mu.Unlock()
+		a.stopSoftphone(s)
 	}
 }
 
@@ -332,12 +343,14 @@ func (a *App) SignOut() error {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	if s.info.IsAgent && s.info.AgentError == nil {
+	if s.info.IsAgent {
 		err := s.client.Do(ctx, http.MethodDelete, "/v1/agent/session", nil, nil)
 		if code := codeOf(err); code == "conflict" {
 			return toError(err)
 		}
 	}
+	// the backend revoked the phone's credentials with the agent session; unregister anyway
+	a.stopSoftphone(s)
 	_ = s.client.Do(ctx, http.MethodPost, "/v1/auth/logout", nil, nil)
 	a.mu.Lock()
 	if a.sess == s {
@@ -357,6 +370,8 @@ func (a *App) Shutdown(context.Context) {
 	if err := a.SignOut(); err != nil {
 		a.logger().Warn("sign out at shutdown", slog.Any("err", err))
 	}
+	_ = a.softphone().Close()
+	a.closeAudio()
 }
 
 func (a *App) current() (*session, error) {
@@ -416,6 +431,16 @@ func (a *App) GoOnline() (*api.LiveAgent, error) {
 	if err := a.call(http.MethodPost, "/v1/agent/session", nil, &la); err != nil {
 		return nil, err
 	}
+	if s, err := a.current(); err == nil {
+		a.mu.Lock()
+		on := s.phone
+		a.mu.Unlock()
+		if on {
+			a.softphone().Refresh() // e.g. after a backend restart: new credentials
+		} else {
+			a.startSoftphone(s)
+		}
+	}
 	return &la, nil
 }
 
@@ -446,8 +471,20 @@ func (a *App) contactAction(id, verb string) error {
 	return a.call(http.MethodPost, "/v1/agent/contacts/"+url.PathEscape(id)+"/"+verb, nil, nil)
 }
 
-// AcceptContact accepts an offered contact.
-func (a *App) AcceptContact(contactID string) error { return a.contactAction(contactID, "accept") }
+// AcceptContact accepts an offered contact. For a voice contact whose INVITE rings on the
+// softphone, accepting is answering it (the backend accepts the offer when the phone answers);
+// otherwise the softphone will answer the contact's INVITE on arrival and the backend's accept
+// route is called (see Softphone).
+func (a *App) AcceptContact(contactID string) error {
+	if contactID == "" {
+		return a.contactAction(contactID, "accept")
+	}
+	answered, err := a.softphone().Accept(contactID)
+	if answered || err != nil {
+		return err
+	}
+	return a.contactAction(contactID, "accept")
+}
 
 // RejectContact rejects an offered contact (it goes back to its queue; the agent is Missed).
 func (a *App) RejectContact(contactID string) error { return a.contactAction(contactID, "reject") }

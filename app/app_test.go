@@ -162,6 +162,8 @@ func TestStreamReconnectsAfterBackendRestart(t *testing.T) {
 		t.Fatal(err)
 	}
 	rt.waitEvent(t, 10*time.Second, "connected stream", isConnection("connected"))
+	first := "sip:" + b.SIPAddr
+	rt.waitEvent(t, 10*time.Second, "the softphone registered", isPhone(func(s SoftphoneState) bool { return s.Registered && s.Registrar == first }))
 	rt.reset()
 	b.restart()
 	rt.waitEvent(t, 20*time.Second, "lost connection", isConnection("lost"))
@@ -183,6 +185,13 @@ func TestStreamReconnectsAfterBackendRestart(t *testing.T) {
 		}
 	}
 	rt.waitEvent(t, 10*time.Second, "agent event after reconnecting", isAgentEvent("Lunch"))
+	// the restarted backend forgot the phone (its registrar is in memory, on a new port here):
+	// the phone fetched new credentials and registered again
+	again := "sip:" + b.SIPAddr
+	if again == first {
+		t.Fatalf("the restarted backend kept SIP address %s", first)
+	}
+	rt.waitEvent(t, 15*time.Second, "the softphone registered again", isPhone(func(s SoftphoneState) bool { return s.Registered && s.Registrar == again }))
 }
 
 func TestSupervisorCalls(t *testing.T) {

@@ -23,6 +23,14 @@ func (a *App) audioSystem() AudioSystem {
 	return a.Audio
 }
 
+// closeAudio terminates the PortAudio the App opened itself (PortAudio lists devices when it
+// is initialised: a later Initialize while it is still initialised sees the old list).
+func (a *App) closeAudio() {
+	if pa, ok := a.Audio.(*audio.PortAudio); ok {
+		_ = pa.Close()
+	}
+}
+
 // AudioDevices lists the input and output devices for the audio settings.
 func (a *App) AudioDevices() ([]audio.DeviceInfo, error) {
 	ds, err := a.audioSystem().Devices()

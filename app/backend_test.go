@@ -54,12 +54,16 @@ type backend struct {
 	dataDir  string
 	hostAddr string // 127.0.0.1:PORT once started
 	URL      string // http://127.0.0.1:PORT
+	SIPAddr  string // 127.0.0.1:PORT of SIP (UDP and TCP), a new free port at each start
 	cmd      *exec.Cmd
 	done     chan struct{}
 	mu       sync.Mutex
 }
 
-var apiLine = regexp.MustCompile(`API:\s+(http://127\.0\.0\.1:\d+)/v1`)
+var (
+	apiLine = regexp.MustCompile(`API:\s+(http://127\.0\.0\.1:\d+)/v1`)
+	sipLine = regexp.MustCompile(`SIP:\s+(127\.0\.0\.1:\d+) `)
+)
 
 // startBackend starts parleyd serve --demo on 127.0.0.1:0 in a temp data dir; it is stopped
 // when the test ends.
@@ -78,7 +82,8 @@ func (b *backend) start(httpAddr string) {
 	var cmd *exec.Cmd
 	var urlCh chan string
 	for try := 0; ; try++ {
-		cmd = exec.Command(b.bin, "serve", "--demo", "--data-dir", b.dataDir, "--http", httpAddr)
+		// SIP on a free port too: the default, 5060, may be taken by another test's parleyd
+		cmd = exec.Command(b.bin, "serve", "--demo", "--data-dir", b.dataDir, "--http", httpAddr, "--sip", "127.0.0.1:0")
 		stdout, err := cmd.StdoutPipe()
 		if err != nil {
 			b.t.Fatal(err)
@@ -92,36 +97,54 @@ func (b *backend) start(httpAddr string) {
 			b.t.Fatalf("start parleyd: %v", err)
 		}
 		urlCh = make(chan string, 1)
+		sipCh := make(chan string, 1)
 		go func() {
 			sc := bufio.NewScanner(stdout)
 			for sc.Scan() {
 				if m := apiLine.FindStringSubmatch(sc.Text()); m != nil {
 					urlCh <- m[1]
 				}
+				if m := sipLine.FindStringSubmatch(sc.Text()); m != nil {
+					sipCh <- m[1]
+				}
 			}
 			_, _ = io.Copy(io.Discard, stdout)
 			logf.Close()
 		}()
+		exited := make(chan struct{})
+		go func() { _ = cmd.Wait(); close(exited) }()
+		retry := func(why string) {
+			log, _ := os.ReadFile(filepath.Join(b.dataDir, "parleyd.log"))
+			// a fixed HTTP port may still be in TIME_WAIT; SIP on port 0 takes a free UDP port and
+			// then TCP on the same number, which another process may hold
+			if try < 10 && (httpAddr != "127.0.0.1:0" || strings.Contains(string(log), "address already in use")) {
+				time.Sleep(500 * time.Millisecond)
+				return
+			}
+			b.t.Fatalf("parleyd %s; log:\n%s", why, log)
+		}
 		select {
 		case u := <-urlCh:
 			b.URL = u
 			b.hostAddr = strings.TrimPrefix(u, "http://")
+			select {
+			case b.SIPAddr = <-sipCh:
+			case <-time.After(5 * time.Second):
+				b.t.Fatal("parleyd printed no SIP address")
+			}
+		case <-exited:
+			retry("exited before printing its API address")
+			continue
 		case <-time.After(30 * time.Second):
 			_ = cmd.Process.Kill()
-			_ = cmd.Wait()
-			if try < 10 && httpAddr != "127.0.0.1:0" { // the old port may still be in TIME_WAIT
-				time.Sleep(500 * time.Millisecond)
-				continue
-			}
-			log, _ := os.ReadFile(filepath.Join(b.dataDir, "parleyd.log"))
-			b.t.Fatalf("parleyd printed no API address in 30 s; log:\n%s", log)
+			<-exited
+			retry("printed no API address in 30 s")
+			continue
 		}
+		b.cmd = cmd
+		b.done = exited
 		break
 	}
-	b.cmd = cmd
-	b.done = make(chan struct{})
-	done := b.done
-	go func() { _ = cmd.Wait(); close(done) }()
 }
 
 // stop ends parleyd (SIGTERM, then SIGKILL after 10 s).

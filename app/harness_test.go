@@ -117,6 +117,8 @@ func newTestApp(t *testing.T) (*App, *recRuntime) {
 	a.attach(ctx, rt)
 	t.Cleanup(func() {
 		_ = a.SignOut()
+		_ = a.softphone().Close()
+		a.closeAudio() // PortAudio opened by the audio bindings (see closeAudio)
 		cancel()
 	})
 	return a, rt

@@ -1,66 +1,112 @@
 package app
 
-import "context"
+import (
+	"context"
+	"time"
 
-// Softphone is the seam where the SIP user agent plugs in. The backend's SIP registrar
-// (backend/sip) is being built; when it issues agents' digest credentials over the API, a
-// diago user agent implementing this interface registers with it, rings on INVITE, and bridges
-// the call's RTP to the headset through audio/ (audio.Uplink/audio.Downlink turn 48 kHz device
-// frames into 20 ms G.711 frames and back).
+	"github.com/parley-cc/parley/backend/api"
+)
+
+// Softphone is the agent's SIP phone as the App drives it. SIPPhone (a diago user agent) is
+// the real one; NoSoftphone stands in where there is none.
 //
-// Until then the App uses NoSoftphone: voice contacts are accepted in the UI (the backend's
-// accept route) but carry no audio.
+// Who does what on a voice contact (docs/telephony.md, "Offer"): the backend INVITEs the
+// agent's registered phone when it offers the contact (header X-Parley-Contact-Id) and, when the
+// offer was already accepted, with Call-Info answer-after=0. Answering the INVITE is accepting:
+// the backend accepts the offer itself when the phone answers. So Accept answers the ringing
+// INVITE when there is one and the App does not call the accept route; when the INVITE has not
+// arrived yet, the phone remembers the contact (it answers its INVITE at once) and the App
+// accepts over the API, after which the backend's INVITE carries answer-after=0 anyway.
 type Softphone interface {
-	// Register starts the user agent with the credentials the backend issued.
-	Register(ctx context.Context, creds SIPCredentials) error
+	// Start runs the user agent and keeps it registered with the credentials creds returns;
+	// creds is called again after a refusal (revoked credentials) and on Refresh. It returns at
+	// once; registration goes on in the background until Stop.
+	Start(creds func(context.Context) (SIPCredentials, error)) error
+	// Refresh registers again now, with credentials fetched again (the backend reconnected:
+	// it may have restarted and forgotten the registration).
+	Refresh()
+	// Stop hangs up, unregisters (best effort, within ctx) and stops the user agent.
+	Stop(ctx context.Context) error
+	// Accept answers the ringing call of contactID and reports true; with no such call it
+	// remembers contactID so that its INVITE is answered on arrival, and reports false.
+	Accept(contactID string) (answered bool, err error)
+	// Mute stops (or restarts) sending the microphone; the call goes on.
+	Mute(on bool) error
+	// Hangup ends the current call from the phone (BYE), or declines a ringing one (603).
+	Hangup() error
 	// State reports registration and call state for the UI.
 	State() SoftphoneState
-	// Mute, Hold and Hangup act on the current call.
-	Mute(on bool) error
-	Hold(on bool) error
-	Hangup() error
-	// SendDTMF sends RFC 4733 digits on the current call.
-	SendDTMF(digits string) error
 	Close() error
 }
 
-// SIPCredentials are what the backend will issue for an agent's registration.
-type SIPCredentials struct {
-	Registrar string `json:"registrar"` // sip:host:port
-	Username  string `json:"username"`
-	Password  string `json:"password"`
-}
+// SIPCredentials are what GET /v1/agent/sip returns: the registrar (sip:host:port), digest
+// username, password and realm.
+type SIPCredentials = api.SIPCredentials
 
-// SoftphoneState is shown in the UI.
+// Call states of SoftphoneState.Call.
+const (
+	CallRinging   = "ringing"
+	CallConnected = "connected"
+)
+
+// SoftphoneState is shown in the UI (EventSoftphone).
 type SoftphoneState struct {
-	Available  bool   `json:"available"`
-	Registered bool   `json:"registered"`
-	InCall     bool   `json:"inCall"`
-	Muted      bool   `json:"muted"`
-	Reason     string `json:"reason,omitempty"` // why it is not available: a message key
+	Available  bool       `json:"available"`  // the user agent runs (an agent is signed in)
+	Registered bool       `json:"registered"` // the registrar accepted the last REGISTER
+	Registrar  string     `json:"registrar,omitempty"`
+	Call       string     `json:"call,omitempty"`
+	ContactID  string     `json:"contactId,omitempty"`  // the call's contact (X-Parley-Contact-Id)
+	AnsweredAt *time.Time `json:"answeredAt,omitempty"` // for the call timer
+	InCall     bool       `json:"inCall"`
+	Muted      bool       `json:"muted"`
+	Codec      string     `json:"codec,omitempty"` // PCMU or PCMA
+	// Reason says why it is not available or not registered; Notice tells about the devices
+	// of the current call (a device fell back to the default). Both are message keys.
+	Reason string `json:"reason,omitempty"`
+	Notice string `json:"notice,omitempty"`
+	// Seq increases with every change: the UI keeps the newest of what SoftphoneStatus returns
+	// and what EventSoftphone brings, whichever arrives first.
+	Seq int64 `json:"seq"`
 }
 
-// NoSoftphone is the Softphone before SIP lands: every call fails with code "unavailable".
+// Message keys of SoftphoneState.Reason and Notice.
+const (
+	ReasonSignedOut      = "softphone.signedOut"
+	ReasonRegistering    = "softphone.registering"
+	ReasonRegisterFailed = "softphone.registerFailed"
+	ReasonNoCredentials  = "softphone.noCredentials"
+	ReasonNotAvailable   = "softphone.notAvailable"
+	NoticeMicFallback    = "softphone.micFallback"
+	NoticeSpeakerFallbk  = "softphone.speakerFallback"
+	NoticeNoMicrophone   = "softphone.noMicrophone"
+	NoticeNoSpeaker      = "softphone.noSpeaker"
+)
+
+// NoSoftphone is a Softphone that is never available: voice contacts are accepted over the API
+// and carry no audio in the app.
 type NoSoftphone struct{}
 
 var _ Softphone = NoSoftphone{}
 
-var errNoSIP = &Error{Code: CodeUnavailable, Message: "the softphone is not available yet: the backend's SIP registrar is not ready"}
+var errNoSoftphone = &Error{Code: CodeUnavailable, Message: "this app has no softphone"}
 
-func (NoSoftphone) Register(context.Context, SIPCredentials) error { return errNoSIP }
-func (NoSoftphone) State() SoftphoneState {
-	return SoftphoneState{Reason: "softphone.notReady"}
+func (NoSoftphone) Start(func(context.Context) (SIPCredentials, error)) error { return errNoSoftphone }
+func (NoSoftphone) Refresh()                                                  {}
+func (NoSoftphone) Stop(context.Context) error                                { return nil }
+func (NoSoftphone) Accept(string) (bool, error)                               { return false, nil }
+func (NoSoftphone) Mute(bool) error                                           { return errNoSoftphone }
+func (NoSoftphone) Hangup() error                                             { return errNoSoftphone }
+func (NoSoftphone) State() SoftphoneState                                     { return SoftphoneState{Reason: ReasonNotAvailable} }
+func (NoSoftphone) Close() error                                              { return nil }
+
+func (a *App) softphone() Softphone {
+	if a.Softphone == nil {
+		return NoSoftphone{}
+	}
+	return a.Softphone
 }
-func (NoSoftphone) Mute(bool) error       { return errNoSIP }
-func (NoSoftphone) Hold(bool) error       { return errNoSIP }
-func (NoSoftphone) Hangup() error         { return errNoSIP }
-func (NoSoftphone) SendDTMF(string) error { return errNoSIP }
-func (NoSoftphone) Close() error          { return nil }
 
 // SoftphoneStatus returns the softphone's state for the UI.
 func (a *App) SoftphoneStatus() (SoftphoneState, error) {
-	if a.Softphone == nil {
-		return NoSoftphone{}.State(), nil
-	}
-	return a.Softphone.State(), nil
+	return a.softphone().State(), nil
 }

@@ -1,6 +1,9 @@
 package audio
 
-import "errors"
+import (
+	"errors"
+	"time"
+)
 
 // Rates and frame sizes. Devices run at DeviceRate; telephony (G.711) at PhoneRate; one frame
 // is FrameDuration long: 960 samples at 48 kHz, 160 at 8 kHz.
@@ -37,12 +40,15 @@ type DeviceInfo struct {
 
 // Config says what to open. Input and Output are device names ("" = the system default);
 // Capture and Playback say which directions to open. SampleRate and FrameSize default to
-// DeviceRate and DeviceFrameSize.
+// DeviceRate and DeviceFrameSize. Latency, when set, is the buffering asked of the device
+// (default: the device's low latency, which suits tests and tones; a call's speaker fed by
+// network packets wants a few frames, or it runs dry at every scheduling hiccup).
 type Config struct {
 	Input, Output     string
 	Capture, Playback bool
 	SampleRate        int
 	FrameSize         int
+	Latency           time.Duration
 }
 
 func (c Config) withDefaults() Config {

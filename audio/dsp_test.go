@@ -263,3 +263,55 @@ func TestResilientFallsBackToTheDefault(t *testing.T) {
 		t.Errorf("after Close: %v", err)
 	}
 }
+
+func TestRingToneCadenceAndFrequencies(t *testing.T) {
+	r := Ring{Rate: DeviceRate}
+	frame := make([]int16, DeviceFrameSize)
+	var on, off int
+	for i := range 300 { // one 6 s cycle
+		r.Fill(frame)
+		p440, p480, p1k := Goertzel(frame, 440, DeviceRate), Goertzel(frame, 480, DeviceRate), Goertzel(frame, 1000, DeviceRate)
+		switch {
+		case i < 100:
+			if p440 < 0.005 || p480 < 0.005 || p1k > p440/100 {
+				t.Fatalf("frame %d (ringing): 440 Hz %.3g, 480 Hz %.3g, 1 kHz %.3g", i, p440, p480, p1k)
+			}
+			on++
+		default:
+			if rms(frame) != 0 {
+				t.Fatalf("frame %d (pause): RMS %.0f, want silence", i, rms(frame))
+			}
+			off++
+		}
+	}
+	if on != 100 || off != 200 {
+		t.Errorf("cadence %d on / %d off frames, want 100 / 200", on, off)
+	}
+	// PlayRing stops when told
+	var out bytes.Buffer
+	stop := make(chan struct{})
+	d := &countingDevice{FileDevice: FileDevice{Out: &out}, after: 10, stop: stop}
+	if err := PlayRing(d, stop); err != nil {
+		t.Fatal(err)
+	}
+	if out.Len() != 10*2*DeviceFrameSize {
+		t.Errorf("rang %d bytes, want 10 frames", out.Len())
+	}
+}
+
+// countingDevice closes stop after writing `after` frames.
+type countingDevice struct {
+	FileDevice
+	after int
+	stop  chan struct{}
+}
+
+func (c *countingDevice) Write(f []int16) error {
+	if err := c.FileDevice.Write(f); err != nil {
+		return err
+	}
+	if c.after--; c.after == 0 {
+		close(c.stop)
+	}
+	return nil
+}

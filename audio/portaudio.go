@@ -139,6 +139,9 @@ func (p *PortAudio) OpenPortAudio(cfg Config) (*PortAudioDevice, error) {
 		}
 		params := portaudio.LowLatencyParameters(dev, nil)
 		params.Input.Channels = 1
+		if cfg.Latency > 0 {
+			params.Input.Latency = cfg.Latency
+		}
 		params.SampleRate = float64(cfg.SampleRate)
 		params.FramesPerBuffer = cfg.FrameSize
 		d.inBuf = make([]int16, cfg.FrameSize)
@@ -160,6 +163,9 @@ func (p *PortAudio) OpenPortAudio(cfg Config) (*PortAudioDevice, error) {
 		}
 		params := portaudio.LowLatencyParameters(nil, dev)
 		params.Output.Channels = 1
+		if cfg.Latency > 0 {
+			params.Output.Latency = cfg.Latency
+		}
 		params.SampleRate = float64(cfg.SampleRate)
 		params.FramesPerBuffer = cfg.FrameSize
 		d.outBuf = make([]int16, cfg.FrameSize)

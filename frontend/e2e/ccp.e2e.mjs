@@ -95,6 +95,9 @@ try {
   const options = await agent.getByTestId('status-select').locator('option').allTextContents();
   check(options.join(',').startsWith('Available,Break,Lunch,Training'), `status options: ${options}`);
 
+  log('agent: the softphone registers with the backend after sign-in');
+  await agent.waitForFunction(() => document.querySelector('[data-testid=softphone-status]')?.getAttribute('data-registered') === 'true', null, { timeout: T });
+
   log('agent: go Available');
   await agent.getByLabel('Choose a status').selectOption({ label: 'Available' });
   await agent.waitForFunction(() => {
@@ -176,6 +179,8 @@ try {
   await agent.getByTestId('current-status').waitFor({ timeout: T });
   await agent.getByLabel('Choose a status').selectOption({ label: 'Available' });
   await agent.waitForFunction(() => document.querySelector('[data-testid=current-status]')?.textContent === 'Available', null, { timeout: T });
+  log('agent: the softphone registered again with the restarted backend');
+  await agent.waitForFunction(() => document.querySelector('[data-testid=softphone-status]')?.getAttribute('data-registered') === 'true', null, { timeout: T });
 
   log('agent: audio settings view is reachable and labelled');
   await agent.getByRole('tab', { name: 'Audio' }).click();

@@ -15,6 +15,9 @@ export type Directory = app.Directory;
 export type DeviceInfo = audio.DeviceInfo;
 export type SoftphoneState = app.SoftphoneState;
 export type ContactDetails = app.ContactDetails;
+export type TransferTargets = app.TransferTargets;
+export type TransferOption = app.TransferOption;
+export type TransferTarget = api.VoiceTransferRequest;
 
 // Wire shapes of the event stream (backend/api/events.go).
 export interface ContactEvent {
@@ -77,6 +80,8 @@ export const Events = {
   resync: 'parley:resync',
   audioLevel: 'audio:level',
   notify: 'parley:notify',
+  softphone: 'softphone:state',
+  callLevel: 'softphone:level',
 } as const;
 
 export interface Backend {
@@ -103,6 +108,13 @@ export interface Backend {
   StartLevelMeter(device: string): Promise<void>;
   StopLevelMeter(): Promise<void>;
   SoftphoneStatus(): Promise<SoftphoneState>;
+  MuteCall(on: boolean): Promise<SoftphoneState>;
+  HoldCall(id: string): Promise<void>;
+  ResumeCall(id: string): Promise<void>;
+  HangupCall(id: string): Promise<void>;
+  SendDigits(id: string, digits: string): Promise<void>;
+  TransferCall(id: string, target: TransferTarget): Promise<string>;
+  TransferTargets(): Promise<TransferTargets>;
   on(event: string, cb: (data: any) => void): () => void;
 }
 

@@ -64,7 +64,18 @@ export function fakeBackend(answers: Record<string, (...args: any[]) => unknown>
     PlayTestTone: () => undefined,
     StartLevelMeter: () => undefined,
     StopLevelMeter: () => undefined,
-    SoftphoneStatus: () => ({ available: false, registered: false, inCall: false, muted: false }),
+    SoftphoneStatus: () => ({ available: false, registered: false, inCall: false, muted: false, reason: 'softphone.signedOut' }),
+    MuteCall: (on: boolean) => ({ available: true, registered: true, inCall: true, muted: on, call: 'connected' }),
+    HoldCall: () => undefined,
+    ResumeCall: () => undefined,
+    HangupCall: () => undefined,
+    SendDigits: () => undefined,
+    TransferCall: () => 'c-next',
+    TransferTargets: () => ({
+      queues: [{ id: 'q1', name: 'Sales' }, { id: 'q2', name: 'Support' }],
+      quickConnects: [{ id: 'qc1', name: 'Billing desk', type: 'QUEUE' }],
+      agents: [],
+    }),
   };
   const all = { ...defaults, ...answers };
   const b: any = {

@@ -345,6 +345,22 @@ export namespace api {
 		    return a;
 		}
 	}
+	export class VoiceTransferRequest {
+	    queueId?: string;
+	    agentId?: string;
+	    quickConnectId?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new VoiceTransferRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.queueId = source["queueId"];
+	        this.agentId = source["agentId"];
+	        this.quickConnectId = source["quickConnectId"];
+	    }
+	}
 
 }
 
@@ -560,9 +576,17 @@ export namespace app {
 	export class SoftphoneState {
 	    available: boolean;
 	    registered: boolean;
+	    registrar?: string;
+	    call?: string;
+	    contactId?: string;
+	    // Go type: time
+	    answeredAt?: any;
 	    inCall: boolean;
 	    muted: boolean;
+	    codec?: string;
 	    reason?: string;
+	    notice?: string;
+	    seq: number;
 	
 	    static createFrom(source: any = {}) {
 	        return new SoftphoneState(source);
@@ -572,10 +596,85 @@ export namespace app {
 	        if ('string' === typeof source) source = JSON.parse(source);
 	        this.available = source["available"];
 	        this.registered = source["registered"];
+	        this.registrar = source["registrar"];
+	        this.call = source["call"];
+	        this.contactId = source["contactId"];
+	        this.answeredAt = this.convertValues(source["answeredAt"], null);
 	        this.inCall = source["inCall"];
 	        this.muted = source["muted"];
+	        this.codec = source["codec"];
 	        this.reason = source["reason"];
+	        this.notice = source["notice"];
+	        this.seq = source["seq"];
 	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class TransferOption {
+	    id: string;
+	    name: string;
+	    type?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new TransferOption(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.name = source["name"];
+	        this.type = source["type"];
+	    }
+	}
+	export class TransferTargets {
+	    queues: TransferOption[];
+	    quickConnects: TransferOption[];
+	    agents: TransferOption[];
+	
+	    static createFrom(source: any = {}) {
+	        return new TransferTargets(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.queues = this.convertValues(source["queues"], TransferOption);
+	        this.quickConnects = this.convertValues(source["quickConnects"], TransferOption);
+	        this.agents = this.convertValues(source["agents"], TransferOption);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
 	}
 
 }

@@ -9,10 +9,14 @@ import {
   type Connection,
   type ContactDetails,
   type ContactEvent,
+  type AudioLevel,
   type Directory,
   type LiveAgent,
   type SessionInfo,
+  type SoftphoneState,
   type StreamEvent,
+  type TransferTarget,
+  type TransferTargets,
 } from '../bridge';
 
 export type View = 'agent' | 'supervisor' | 'audio';
@@ -61,6 +65,12 @@ export class CCP {
   // screen pops (ContactDetails), by contact ID
   details = $state<Record<string, ContactDetails>>({});
   private detailsAsked = new Set<string>();
+  // the softphone (registration and the current call) and the microphone during a call
+  phone = $state<SoftphoneState>({ available: false, registered: false, inCall: false, muted: false } as SoftphoneState);
+  callLevel = $state<AudioLevel>({ rms: -96, peak: -96 });
+  transferTargets = $state<TransferTargets | null>(null);
+  // digits sent on the current call, shown under the keypad
+  sentDigits = $state('');
   // the agent went online in this session and has not signed out: a logout from routing they
   // did not ask for (a backend restart) is undone by going online again
   wantOnline = false;
@@ -140,7 +150,80 @@ export class CCP {
       this.backend.on(Events.stream, (ev: StreamEvent) => this.applyEvent(ev)),
       this.backend.on(Events.connection, (c: Connection) => this.setConnection(c)),
       this.backend.on(Events.resync, () => void this.reloadAgent()),
+      this.backend.on(Events.softphone, (st: SoftphoneState) => this.setPhone(st)),
+      this.backend.on(Events.callLevel, (l: AudioLevel) => (this.callLevel = l)),
     );
+  }
+
+  setPhone(st: SoftphoneState): void {
+    // the newest state wins: SoftphoneStatus's answer may arrive after a newer event
+    if ((st.seq ?? 0) < (this.phone.seq ?? 0)) return;
+    if (st.call !== 'connected' || st.contactId !== this.phone.contactId) this.sentDigits = '';
+    this.phone = st;
+  }
+
+  async loadPhone(): Promise<void> {
+    try {
+      this.setPhone(await this.backend.SoftphoneStatus());
+    } catch {
+      /* the events will tell */
+    }
+  }
+
+  /** The softphone rings for this contact. */
+  ringing(contactId: string): boolean {
+    return this.phone.call === 'ringing' && this.phone.contactId === contactId;
+  }
+
+  /** The softphone's call is this contact's. */
+  onCall(contactId: string): boolean {
+    return this.phone.call === 'connected' && this.phone.contactId === contactId;
+  }
+
+  mute(on: boolean): Promise<boolean> {
+    return this.act('mute', async () => {
+      this.setPhone(await this.backend.MuteCall(on));
+    });
+  }
+
+  hold(id: string): Promise<boolean> {
+    return this.withReload('hold:' + id, () => this.backend.HoldCall(id));
+  }
+
+  resume(id: string): Promise<boolean> {
+    return this.withReload('resume:' + id, () => this.backend.ResumeCall(id));
+  }
+
+  hangup(id: string): Promise<boolean> {
+    return this.withReload('hangup:' + id, () => this.backend.HangupCall(id));
+  }
+
+  /** Send one keypad digit to the customer; digits pressed quickly are sent in order. */
+  sendDigit(id: string, digit: string): Promise<boolean> {
+    const next = this.dtmfChain.then(async () => {
+      const ok = await this.act('dtmf:' + id, () => this.backend.SendDigits(id, digit));
+      if (ok) this.sentDigits = (this.sentDigits + digit).slice(-20);
+      return ok;
+    });
+    this.dtmfChain = next.then(() => undefined);
+    return next;
+  }
+  private dtmfChain: Promise<void> = Promise.resolve();
+
+  async loadTransferTargets(): Promise<void> {
+    await this.act('targets', async () => {
+      this.transferTargets = await this.backend.TransferTargets();
+    });
+  }
+
+  transfer(id: string, target: TransferTarget): Promise<boolean> {
+    return this.withReload('transfer:' + id, () => this.backend.TransferCall(id, target));
+  }
+
+  private async withReload(key: string, fn: () => Promise<unknown>): Promise<boolean> {
+    const ok = await this.act(key, fn);
+    if (ok) this.scheduleReload();
+    return ok;
   }
 
   dispose(): void {
@@ -164,7 +247,7 @@ export class CCP {
       this.view = s.isAgent && !s.agentError ? 'agent' : s.isSupervisor ? 'supervisor' : 'agent';
       this.connection = { state: 'connecting' };
       this.address = s.backendUrl;
-      await Promise.all([this.loadStatuses(), this.loadDirectory()]);
+      await Promise.all([this.loadStatuses(), this.loadDirectory(), this.loadPhone()]);
       return true;
     } catch (e) {
       this.signInError = asAppError(e);
@@ -207,6 +290,8 @@ export class CCP {
     this.acw = {};
     this.contactInfo = {};
     this.connection = { state: 'connecting' };
+    this.transferTargets = null;
+    this.sentDigits = '';
   }
 
   async loadStatuses(): Promise<void> {

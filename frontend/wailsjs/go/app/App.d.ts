@@ -24,7 +24,13 @@ export function GetSettings():Promise<app.Settings>;
 
 export function GoOnline():Promise<api.LiveAgent>;
 
+export function HangupCall(arg1:string):Promise<void>;
+
+export function HoldCall(arg1:string):Promise<void>;
+
 export function LiveAgents():Promise<Array<api.LiveAgent>>;
+
+export function MuteCall(arg1:boolean):Promise<app.SoftphoneState>;
 
 export function PlayTestTone(arg1:string):Promise<void>;
 
@@ -32,7 +38,11 @@ export function RejectContact(arg1:string):Promise<void>;
 
 export function ReportReady(arg1:string):Promise<void>;
 
+export function ResumeCall(arg1:string):Promise<void>;
+
 export function SaveAudioSettings(arg1:app.AudioSettings):Promise<app.Settings>;
+
+export function SendDigits(arg1:string,arg2:string):Promise<void>;
 
 export function Session():Promise<app.SessionInfo>;
 
@@ -51,3 +61,7 @@ export function SoftphoneStatus():Promise<app.SoftphoneState>;
 export function StartLevelMeter(arg1:string):Promise<void>;
 
 export function StopLevelMeter():Promise<void>;
+
+export function TransferCall(arg1:string,arg2:api.VoiceTransferRequest):Promise<string>;
+
+export function TransferTargets():Promise<app.TransferTargets>;

@@ -42,8 +42,20 @@ export function GoOnline() {
   return window['go']['app']['App']['GoOnline']();
 }
 
+export function HangupCall(arg1) {
+  return window['go']['app']['App']['HangupCall'](arg1);
+}
+
+export function HoldCall(arg1) {
+  return window['go']['app']['App']['HoldCall'](arg1);
+}
+
 export function LiveAgents() {
   return window['go']['app']['App']['LiveAgents']();
+}
+
+export function MuteCall(arg1) {
+  return window['go']['app']['App']['MuteCall'](arg1);
 }
 
 export function PlayTestTone(arg1) {
@@ -58,8 +70,16 @@ export function ReportReady(arg1) {
   return window['go']['app']['App']['ReportReady'](arg1);
 }
 
+export function ResumeCall(arg1) {
+  return window['go']['app']['App']['ResumeCall'](arg1);
+}
+
 export function SaveAudioSettings(arg1) {
   return window['go']['app']['App']['SaveAudioSettings'](arg1);
+}
+
+export function SendDigits(arg1, arg2) {
+  return window['go']['app']['App']['SendDigits'](arg1, arg2);
 }
 
 export function Session() {
@@ -96,4 +116,12 @@ export function StartLevelMeter(arg1) {
 
 export function StopLevelMeter() {
   return window['go']['app']['App']['StopLevelMeter']();
+}
+
+export function TransferCall(arg1, arg2) {
+  return window['go']['app']['App']['TransferCall'](arg1, arg2);
+}
+
+export function TransferTargets() {
+  return window['go']['app']['App']['TransferTargets']();
 }
