@@ -169,8 +169,9 @@ type TransferOption struct {
 }
 
 // TransferTargets lists where a call can go: the queues (GET /v1/agent/queues), the quick
-// connects when the user may read them (TransferDestinations.View; phone numbers are left
-// out: the backend cannot dial out), and the other agents when the user may read users.
+// connects (GET /v1/agent/quick-connects; phone numbers are left out: a blind transfer to a
+// number needs the consult leg the backend does not have yet), and the other agents when the
+// user may read users.
 type TransferTargets struct {
 	Queues        []TransferOption `json:"queues"`
 	QuickConnects []TransferOption `json:"quickConnects"`
@@ -195,7 +196,7 @@ func (a *App) TransferTargets() (*TransferTargets, error) {
 		out.Queues = append(out.Queues, TransferOption{ID: q.ID, Name: q.Name})
 	}
 	var qcs api.List[api.QuickConnect]
-	if err := a.call(http.MethodGet, "/v1/quick-connects", nil, &qcs); err == nil {
+	if err := a.call(http.MethodGet, "/v1/agent/quick-connects", nil, &qcs); err == nil {
 		for _, qc := range qcs.Items {
 			if qc.Type == "PHONE_NUMBER" {
 				continue

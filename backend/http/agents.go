@@ -50,6 +50,9 @@ func (s *Server) agentRoutes() []route {
 		{Method: "GET", Pattern: "/v1/agent/queues", Permission: parley.PermBasicAgentAccess, Tag: "agent",
 			Summary: "The instance's queues, for showing names and choosing transfer targets", Response: api.List[api.Queue]{},
 			Statuses: []int{200, 401, 403}, Handler: s.agentQueues},
+		{Method: "GET", Pattern: "/v1/agent/quick-connects", Permission: parley.PermBasicAgentAccess, Tag: "agent",
+			Summary: "The instance's quick connects, for the transfer dialog", Response: api.List[api.QuickConnect]{},
+			Statuses: []int{200, 401, 403}, Handler: s.agentQuickConnects},
 		{Method: "GET", Pattern: "/v1/agent/contacts/{id}", Permission: parley.PermBasicAgentAccess, Tag: "agent",
 			Summary: "One of the agent's contacts, offered or handled: the screen pop", Response: api.Contact{},
 			Statuses: []int{200, 401, 403, 404}, Handler: s.agentContact},
@@ -186,4 +189,12 @@ func (s *Server) setContactAttributes(w http.ResponseWriter, r *http.Request) er
 	}
 	w.WriteHeader(http.StatusNoContent)
 	return nil
+}
+
+func (s *Server) agentQuickConnects(w http.ResponseWriter, r *http.Request) error {
+	qcs, err := s.svc.QuickConnects.FindQuickConnects(r.Context())
+	if err != nil {
+		return err
+	}
+	return writeWireList[api.QuickConnect](w, qcs)
 }

@@ -394,7 +394,7 @@ func (f *fixtures) scenario(method, path string, status int) (request, bool) {
 		return request{client: w.admin, path: fill(path, "no-such-contact")}, true
 	case "GET /v1/contacts/{id}/flow-logs 200":
 		return request{client: w.admin, path: fill(path, f.storedContact())}, true
-	case "GET /v1/agent/queues 200":
+	case "GET /v1/agent/queues 200", "GET /v1/agent/quick-connects 200":
 		return request{client: w.agent, path: path}, true
 	case "GET /v1/agent/contacts/{id} 200":
 		c, id := f.liveAgent(true)
