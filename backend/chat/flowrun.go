@@ -25,7 +25,23 @@ func (c *chat) startFlow(ctx context.Context, def *flow.Flow) {
 		return
 	}
 	c.sess = sess
+	c.storeLogs(ctx)
 	c.carryOut(ctx, effects)
+}
+
+// storeLogs stores the session's new flow log entries (the flow turned logging on, or met a
+// problem).
+func (c *chat) storeLogs(ctx context.Context) {
+	if c.sess == nil {
+		return
+	}
+	entries := c.sess.TakeLog()
+	if len(entries) == 0 || c.s.FlowLogs == nil {
+		return
+	}
+	if err := c.s.FlowLogs.AppendFlowLogs(ctx, c.contact.ID, flow.DomainLogEntries(c.contact.ID, entries)); err != nil {
+		c.s.log().Error("chat: store flow logs", slog.String("contact_id", string(c.contact.ID)), slog.Any("err", err))
+	}
 }
 
 // resume gives the waiting flow an input and carries out what it does next.
@@ -41,6 +57,7 @@ func (c *chat) resume(ctx context.Context, in flow.Input) {
 		}
 		return
 	}
+	c.storeLogs(ctx)
 	c.carryOut(ctx, effects)
 }
 

@@ -75,6 +75,8 @@ type Service struct {
 	Functions FunctionCaller
 	// Users gives agents' display names (first name, else username). Nil: "Agent".
 	Users UserFinder
+	// FlowLogs stores the chat flows' log entries. Nil: they are dropped.
+	FlowLogs parley.FlowLogService
 	// QuickConnects resolves quick connects for transfers. Nil: transfers by quick connect fail.
 	QuickConnects QuickConnectFinder
 	// MaxMessageLength in characters. Default parley.DefaultChatMessageLength.

@@ -40,3 +40,14 @@ func (DomainValidator) ValidateFlow(content []byte) error {
 	}
 	return e
 }
+
+// DomainLogEntries converts a session's log entries (Session.TakeLog) into the domain's flow log
+// entries of contact, for a parley.FlowLogService.
+func DomainLogEntries(contact parley.ContactID, entries []LogEntry) []parley.FlowLogEntry {
+	out := make([]parley.FlowLogEntry, 0, len(entries))
+	for _, l := range entries {
+		out = append(out, parley.FlowLogEntry{ContactID: contact, Time: l.Time, FlowID: l.FlowID, ActionID: l.ActionID,
+			Type: l.Type, Params: l.Params, Result: l.Result, Error: l.Error})
+	}
+	return out
+}

@@ -341,3 +341,32 @@ func TestChatOverTheAPI(t *testing.T) {
 		t.Fatalf("transcript for another agent: %d %+v", st, e)
 	}
 }
+
+func TestChatFlowLogs(t *testing.T) {
+	cw := newChatWorld(t)
+	_, agent := cw.f.liveAgent(true)
+	var fl api.Flow
+	cw.must(cw.admin, "POST", "/v1/flows", api.Flow{Name: "Logged chat flow", Type: "CONTACT_FLOW", Content: `{"Version":"2019-10-30","StartAction":"log","Actions":[
+	 {"Identifier":"log","Type":"UpdateFlowLoggingBehavior","Parameters":{"FlowLoggingBehavior":"Enabled"},"Transitions":{"NextAction":"hello"}},
+	 {"Identifier":"hello","Type":"MessageParticipant","Parameters":{"Text":"Hi $.CustomerEndpoint.Address"},"Transitions":{"NextAction":"target","Errors":[{"NextAction":"end","ErrorType":"NoMatchingError"}]}},
+	 {"Identifier":"target","Type":"UpdateContactTargetQueue","Parameters":{"AgentId":"` + agent + `"},"Transitions":{"NextAction":"xfer","Errors":[{"NextAction":"end","ErrorType":"NoMatchingError"}]}},
+	 {"Identifier":"xfer","Type":"TransferContactToQueue","Parameters":{},"Transitions":{"NextAction":"end","Errors":[{"NextAction":"end","ErrorType":"QueueAtCapacity"},{"NextAction":"end","ErrorType":"NoMatchingError"}]}},
+	 {"Identifier":"end","Type":"DisconnectParticipant","Parameters":{},"Transitions":{}}]}`}, &fl)
+	cw.must(cw.admin, "POST", "/v1/flows/"+fl.ID+"/publish", nil, nil)
+	s, err := cw.chat.StartChat(context.Background(), chat.StartRequest{FlowID: fl.ID, DisplayName: "Pat"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var logs api.List[api.FlowLogEntry]
+	cw.must(cw.admin, "GET", "/v1/contacts/"+s.ContactID+"/flow-logs", nil, &logs)
+	var actions []string
+	for _, l := range logs.Items {
+		actions = append(actions, l.ActionID)
+		if l.ActionID == "hello" && l.Params["Text"] != "Hi Pat" {
+			t.Errorf("the logged message is %q, want the evaluated text", l.Params["Text"])
+		}
+	}
+	if got := strings.Join(actions, " "); !strings.Contains(got, "hello target xfer") {
+		t.Fatalf("logged actions %q, want hello, target and xfer in order", got)
+	}
+}

@@ -95,11 +95,13 @@ func newWorld(t *testing.T) *world {
 	svc.Contacts, svc.CTRs, svc.FlowLogs = sqlite.NewContactService(db), sqlite.NewCTRService(db), sqlite.NewFlowLogService(db)
 	env := flowenv.New(flowenv.Services{Queues: svc.Queues, Users: svc.Users, Hours: svc.Hours, Flows: svc.Flows, Prompts: svc.Prompts, Realtime: w.router, Changes: db})
 	tasks := task.New(w.router, svc.Contacts, task.StoreFlowSource{Flows: svc.Flows}, env, inbox)
+	tasks.FlowLogs = svc.FlowLogs
 	svc.Tasks = tasks
 	chatSvc = chat.New(w.router, svc.Contacts, chat.StoreFlowSource{Flows: svc.Flows}, env, sqlite.NewChatTranscripts(db), t.TempDir())
 	chatSvc.Clock = routing.NewFakeClock(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)) // no refills, no expiry: deterministic limits
 	chatSvc.MessageBurst = 3
 	chatSvc.Users, chatSvc.QuickConnects = svc.Users, svc.QuickConnects
+	chatSvc.FlowLogs = svc.FlowLogs
 	chatSvc.Logger = slog.New(slog.DiscardHandler)
 	svc.Chat = chatSvc
 	w.chat = chatSvc

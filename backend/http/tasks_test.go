@@ -1,6 +1,7 @@
 package http_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/parley-cc/parley/backend/api"
@@ -174,5 +175,33 @@ func TestTaskOverTheAPI(t *testing.T) {
 		References: []api.TaskReference{{Name: "Mail", Type: "EMAIL", Value: "not-an-address"}}}, nil)
 	if st != 400 || e.Field != "references[0].value" {
 		t.Fatalf("bad reference: %d %+v", st, e)
+	}
+}
+
+func TestTaskFlowLogs(t *testing.T) {
+	w := newWorld(t)
+	f := newFixtures(w)
+	c, _, q := f.taskAgent()
+	var fl api.Flow
+	w.must(w.admin, "POST", "/v1/flows", api.Flow{Name: "Logged task flow", Type: "CONTACT_FLOW", Content: `{"Version":"2019-10-30","StartAction":"log","Actions":[
+	 {"Identifier":"log","Type":"UpdateFlowLoggingBehavior","Parameters":{"FlowLoggingBehavior":"Enabled"},"Transitions":{"NextAction":"attrs"}},
+	 {"Identifier":"attrs","Type":"UpdateContactAttributes","Parameters":{"Attributes":{"tier":"gold"}},"Transitions":{"NextAction":"queue","Errors":[{"NextAction":"end","ErrorType":"NoMatchingError"}]}},
+	 {"Identifier":"queue","Type":"UpdateContactTargetQueue","Parameters":{"QueueId":"` + q + `"},"Transitions":{"NextAction":"xfer","Errors":[{"NextAction":"end","ErrorType":"NoMatchingError"}]}},
+	 {"Identifier":"xfer","Type":"TransferContactToQueue","Parameters":{},"Transitions":{"NextAction":"end","Errors":[{"NextAction":"end","ErrorType":"QueueAtCapacity"},{"NextAction":"end","ErrorType":"NoMatchingError"}]}},
+	 {"Identifier":"end","Type":"DisconnectParticipant","Parameters":{},"Transitions":{}}]}`}, &fl)
+	w.must(w.admin, "POST", "/v1/flows/"+fl.ID+"/publish", nil, nil)
+	var task api.Task
+	w.must(c, "POST", "/v1/tasks", api.StartTaskRequest{Name: "Logged", FlowID: fl.ID}, &task)
+	var logs api.List[api.FlowLogEntry]
+	w.must(w.admin, "GET", "/v1/contacts/"+task.ID+"/flow-logs", nil, &logs)
+	var actions []string
+	for _, l := range logs.Items {
+		if l.ContactID != task.ID || l.FlowID != fl.ID {
+			t.Fatalf("log entry of another contact or flow: %+v", l)
+		}
+		actions = append(actions, l.ActionID)
+	}
+	if got := strings.Join(actions, " "); !strings.Contains(got, "attrs queue xfer") {
+		t.Fatalf("logged actions %q, want attrs, queue and xfer in order", got)
 	}
 }

@@ -152,10 +152,16 @@ func (s *Service) carry(ctx context.Context, row *parley.Contact, sess *flow.Ses
 			return err
 		}
 	}
-	for _, l := range sess.TakeLog() {
+	logs := sess.TakeLog()
+	for _, l := range logs {
 		if l.Error != "" {
 			s.log().Info("task: flow problem", slog.String("contact_id", string(row.ID)), slog.String("flow_id", l.FlowID),
 				slog.String("action", l.ActionID), slog.String("error", l.Error))
+		}
+	}
+	if len(logs) > 0 && s.FlowLogs != nil {
+		if err := s.FlowLogs.AppendFlowLogs(ctx, row.ID, flow.DomainLogEntries(row.ID, logs)); err != nil {
+			s.log().Error("task: store flow logs", slog.String("contact_id", string(row.ID)), slog.Any("err", err))
 		}
 	}
 	if queued {

@@ -57,6 +57,8 @@ type Service struct {
 	// DefaultFlowID is the instance's task flow, run by tasks started with neither a flow nor
 	// a queue. Empty: such requests are invalid.
 	DefaultFlowID parley.FlowID
+	// FlowLogs stores the task flows' log entries. Nil: they are dropped.
+	FlowLogs parley.FlowLogService
 	// Functions calls external functions from task flows. Nil: such calls take the error branch.
 	Functions FunctionCaller
 

@@ -102,6 +102,7 @@ func serve(ctx context.Context, c common, sipf sipFlags, httpAddr string, demo b
 	tasks := task.New(rp.router, svc.Contacts, task.StoreFlowSource{Flows: svc.Flows}, env, rp.inbox)
 	tasks.Logger = logger
 	tasks.Functions = storedFunctions{svc: svc.ExternalFunctions, logger: logger}
+	tasks.FlowLogs = svc.FlowLogs
 	if tasks.DefaultFlowID, err = flowNamed(ctx, svc, DefaultTaskFlowName); err != nil {
 		return err
 	}
@@ -111,6 +112,7 @@ func serve(ctx context.Context, c common, sipf sipFlags, httpAddr string, demo b
 	chats.Logger = logger
 	chats.Users, chats.QuickConnects = svc.Users, svc.QuickConnects
 	chats.Functions = storedFunctions{svc: svc.ExternalFunctions, logger: logger}
+	chats.FlowLogs = svc.FlowLogs
 	if chats.DefaultFlowID, err = flowNamed(ctx, svc, DefaultChatFlowName); err != nil {
 		return err
 	}
