@@ -20,7 +20,7 @@ DEB_PACKAGES := \
 	gcc pkg-config git curl \
 	libsqlite3-dev \
 	libgtk-3-dev libwebkit2gtk-4.1-dev \
-	sip-tester espeak-ng sox \
+	sip-tester espeak-ng sox baresip \
 	chromium fonts-liberation fonts-dejavu-core \
 	portaudio19-dev pulseaudio pulseaudio-utils libasound2-plugins \
 	xvfb xdotool imagemagick x11-utils dbus dbus-x11

@@ -126,7 +126,7 @@ func startServer(t testing.TB, s *Server) string {
 func requireTool(t testing.TB, bin string) {
 	t.Helper()
 	if _, err := exec.LookPath(bin); err != nil {
-		t.Fatalf("%s is not installed: run `make deps` (apt-get install sip-tester espeak-ng sox)", bin)
+		t.Fatalf("%s is not installed: run `make deps` (apt-get install sip-tester espeak-ng sox baresip)", bin)
 	}
 }
 

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/emiago/diago"
@@ -296,34 +297,20 @@ func (s *Server) listen() ([]listener, error) {
 	if len(transports) == 0 {
 		transports = []string{"udp", "tcp"}
 	}
-	var ls []listener
+	ls, err := bindTransports(host, port, transports)
+	// Port 0 takes a free UDP port and then the same number for TCP, which may be taken: try
+	// other free ports.
+	for try := 0; port == "0" && errors.Is(err, syscall.EADDRINUSE) && try < 20; try++ {
+		ls, err = bindTransports(host, port, transports)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("sip server: %w", err)
+	}
 	fail := func(err error) ([]listener, error) {
 		for _, l := range ls {
 			_ = l.close()
 		}
 		return nil, fmt.Errorf("sip server: %w", err)
-	}
-	for _, t := range transports {
-		switch strings.ToLower(t) {
-		case "udp":
-			c, err := net.ListenPacket("udp", net.JoinHostPort(host, port))
-			if err != nil {
-				return fail(err)
-			}
-			ls = append(ls, listener{transport: "udp", udp: c})
-		case "tcp":
-			l, err := net.Listen("tcp", net.JoinHostPort(host, port))
-			if err != nil {
-				return fail(err)
-			}
-			ls = append(ls, listener{transport: "tcp", stream: l})
-		default:
-			return fail(fmt.Errorf("transport %q: udp or tcp expected (TLS is configured with TLSCertFile)", t))
-		}
-		if port == "0" {
-			// The other transports take the same port.
-			_, port, _ = net.SplitHostPort(ls[len(ls)-1].addr().String())
-		}
 	}
 	if s.TLSCertFile != "" || s.TLSKeyFile != "" {
 		cert, err := tls.LoadX509KeyPair(s.TLSCertFile, s.TLSKeyFile)
@@ -669,4 +656,39 @@ func waitUDPServing(tp *sip.TransportLayer, addr string) {
 		}
 		<-tick.C
 	}
+}
+
+// bindTransports opens a listener per transport on host:port; with port 0 the first one picks a
+// free port and the others take the same. On failure it closes what it opened.
+func bindTransports(host, port string, transports []string) ([]listener, error) {
+	var ls []listener
+	fail := func(err error) ([]listener, error) {
+		for _, l := range ls {
+			_ = l.close()
+		}
+		return nil, err
+	}
+	for _, t := range transports {
+		switch strings.ToLower(t) {
+		case "udp":
+			c, err := net.ListenPacket("udp", net.JoinHostPort(host, port))
+			if err != nil {
+				return fail(err)
+			}
+			ls = append(ls, listener{transport: "udp", udp: c})
+		case "tcp":
+			l, err := net.Listen("tcp", net.JoinHostPort(host, port))
+			if err != nil {
+				return fail(err)
+			}
+			ls = append(ls, listener{transport: "tcp", stream: l})
+		default:
+			return fail(fmt.Errorf("transport %q: udp or tcp expected (TLS is configured with TLSCertFile)", t))
+		}
+		if port == "0" {
+			// The other transports take the same port.
+			_, port, _ = net.SplitHostPort(ls[len(ls)-1].addr().String())
+		}
+	}
+	return ls, nil
 }

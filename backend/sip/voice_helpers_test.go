@@ -38,6 +38,7 @@ type voiceHarness struct {
 	queues   map[string]*parley.Queue
 	agents   map[string]*parley.User
 	avail    parley.AgentStatusID
+	offline  parley.AgentStatusID
 }
 
 type voiceOptions struct {
@@ -156,8 +157,11 @@ func newVoiceHarness(t *testing.T, opts voiceOptions) *voiceHarness {
 	cfg, err := routing.LoadConfig(ctx, queueSvc, profSvc, sqlite.NewAgentStatusService(h.db))
 	mustT(t, err)
 	for _, s := range cfg.Statuses {
-		if s.Type == parley.StatusRoutable {
+		switch s.Type {
+		case parley.StatusRoutable:
 			h.avail = s.ID
+		case parley.StatusOffline:
+			h.offline = s.ID
 		}
 	}
 	if opts.ringTimeout > 0 {
@@ -196,13 +200,12 @@ func newVoiceHarness(t *testing.T, opts voiceOptions) *voiceHarness {
 	return h
 }
 
-// available logs an agent in, makes them Available and registers a softphone for them that
-// handles calls with serve; the phone registers with the credentials the voice channel issues.
+// available logs an agent in, registers a softphone for them that handles calls with serve (with
+// the credentials the voice channel issues), then makes them Available.
 func (h *voiceHarness) available(name string, serve func(d *diago.DialogServerSession)) parley.UserID {
 	h.t.Helper()
 	u := h.agents[name]
 	mustT(h.t, h.router.Login(h.ctx, *u))
-	mustT(h.t, h.router.SetStatus(h.ctx, u.ID, h.avail))
 	creds, err := h.vc.SIPCredentials(h.ctx, u.ID)
 	mustT(h.t, err)
 	if again, err := h.vc.SIPCredentials(h.ctx, u.ID); err != nil || *again != *creds {
@@ -217,6 +220,9 @@ func (h *voiceHarness) available(name string, serve func(d *diago.DialogServerSe
 	if _, err := phone.register(ctx, strings.TrimPrefix(creds.Registrar, "sip:"), creds.Username, creds.Password); err != nil {
 		h.t.Fatalf("%s's phone: register: %v", name, err)
 	}
+	// Available only once the phone is registered: an offer made before (a contact already
+	// waiting is offered at once) would fail, and the router would put the agent in ERROR.
+	mustT(h.t, h.router.SetStatus(h.ctx, u.ID, h.avail))
 	return u.ID
 }
 
